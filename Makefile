@@ -1,0 +1,123 @@
+# Rosetta — one build for everything.
+#
+#   make            build build/release/rosettad
+#   make run        install what is missing, build, init ./data (demo/demo) and serve on loopback
+#   make test       install what is missing; CUnit suites (release and ASan+UBSan builds),
+#                   then the real-client suites against the sanitized server
+#   make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (clang)
+#   make clean
+#
+# Objects live in build/<mode>/ so the release and sanitizer builds never mix.
+
+CC      ?= cc
+MODE    ?= release
+BUILD   := build/$(MODE)
+PYTHON  ?= python3
+VENV    := .venv
+DATA    ?= data
+FUZZ_SECONDS ?= 30
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g -Ihost $(WARN)
+LIBS    := -lssl -lcrypto -lsqlite3 -lpthread
+
+ifeq ($(MODE),asan)
+  CFLAGS_MODE := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  LDFLAGS_MODE := -fsanitize=address,undefined
+else
+  CFLAGS_MODE := -O2
+  LDFLAGS_MODE :=
+endif
+
+CFLAGS  := $(CFLAGS_BASE) $(CFLAGS_MODE) $(EXTRA_CFLAGS)
+LDFLAGS := $(LDFLAGS_MODE)
+
+HOST_SRC  := $(shell find host -name '*.c' ! -name main.c | sort)
+HOST_OBJ  := $(HOST_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+
+.PHONY: all run serve test unit unit-asan clients fuzz deps venv clean init-dev
+
+all: $(BUILD)/rosettad
+
+$(BUILD)/librosetta.a: $(HOST_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/rosettad: $(BUILD)/host/main.o $(BUILD)/librosetta.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# Each tests/unit/*.c declares its suites as `void suite_<name>(void)`; the
+# runner calls every one, so adding a test file needs no other edit.
+$(BUILD)/tests/unit/suites.inc: $(UNIT_SRC)
+	@mkdir -p $(dir $@)
+	grep -ho '^void suite_[a-z0-9_]*(void)' $(UNIT_SRC) | sed 's/^void \(suite_[a-z0-9_]*\)(void)/SUITE(\1)/' | sort -u > $@
+
+$(BUILD)/tests/unit/run_tests.o: CFLAGS += -I$(BUILD)/tests/unit
+$(BUILD)/tests/unit/run_tests.o: $(BUILD)/tests/unit/suites.inc
+
+$(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/librosetta.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcunit
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- set-up -------------------------------------------------------------
+
+deps:
+	@scripts/install-deps.sh
+
+$(VENV)/.installed: tests/clients/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r tests/clients/requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# ---- run ----------------------------------------------------------------
+
+run: deps
+	$(MAKE) all
+	@test -f $(DATA)/users || $(BUILD)/rosettad init --data $(DATA) --user demo --password demo
+	$(BUILD)/rosettad serve --data $(DATA) --listen 127.0.0.1
+
+# ---- tests --------------------------------------------------------------
+
+unit: $(BUILD)/unit_tests
+	cd tests/unit && ../../$(BUILD)/unit_tests
+
+test: deps
+	$(MAKE) venv
+	$(MAKE) MODE=release unit
+	$(MAKE) MODE=asan unit
+	$(MAKE) MODE=release all
+	$(MAKE) MODE=asan all
+	ROSETTAD=$(CURDIR)/build/asan/rosettad $(VENV)/bin/python -m pytest -q tests/clients
+
+# ---- fuzzing (clang, libFuzzer) ----------------------------------------
+
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+build/fuzz/librosetta.a: $(HOST_SRC)
+	$(MAKE) MODE=fuzz CC=clang EXTRA_CFLAGS="-O1 -fsanitize=fuzzer-no-link,address,undefined" build/fuzz/librosetta.a-inner
+build/fuzz/librosetta.a-inner: $(HOST_OBJ)
+	rm -f build/fuzz/librosetta.a && ar rcs build/fuzz/librosetta.a $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/librosetta.a
+	clang $(CFLAGS_BASE) -O1 -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/librosetta.a $(LIBS)
+
+fuzz: deps $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+	  n=$$(basename $$f); mkdir -p build/fuzz/corpus/$$n; \
+	  seeds=tests/fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
+	  echo "== $$n ($(FUZZ_SECONDS)s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus/$$n $$seeds || exit 1; \
+	done
+
+clean:
+	rm -rf build

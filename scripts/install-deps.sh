@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install the Debian packages the build, the server and the tests need,
+# skipping those already present.  Safe to run again; quiet when nothing is missing.
+set -euo pipefail
+
+pkgs=(
+  build-essential clang pkg-config
+  libssl-dev openssl          # TLS, SCRAM primitives, hashes, certificates
+  libsqlite3-dev              # the embedded store
+  libcunit1-dev               # unit tests
+  postgresql-client           # psql, the real PostgreSQL CLI the client suite drives
+  python3-venv
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
