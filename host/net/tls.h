@@ -33,7 +33,7 @@ struct tls_ctx;
 struct tls_conn;
 
 /*
- * Create a server context from PEM files.  `alpn` is a NULL-terminated list
+ * Create a server context from PEM files (an encrypted key is refused, never prompted for).  `alpn` is a NULL-terminated list
  * of protocol names the server offers, in preference order (e.g.
  * {"postgresql", "http/1.1", NULL}); it may be NULL.  When the client offers
  * ALPN and none of its protocols is ours, the handshake still succeeds with
@@ -45,6 +45,7 @@ void tls_ctx_free(struct tls_ctx *ctx);
 /* Flags for tls_conn_new(). */
 #define TLS_CONN_MAX_TLS12 0x1 /* cap this session at TLS 1.2 (TDS PRELOGIN-wrapped TLS) */
 
+/* NULL on failure or an unknown flag. */
 struct tls_conn *tls_conn_new(struct tls_ctx *ctx, unsigned flags);
 void tls_conn_free(struct tls_conn *t);
 
@@ -54,7 +55,8 @@ void tls_conn_free(struct tls_conn *t);
  * session tickets, alerts) are appended to `cipher_out`.  Partial records are
  * buffered inside the session.  Returns 0, or -1 on a fatal TLS error (an
  * alert may already be in cipher_out; flush it, then close), or 1 when the
- * peer sent close_notify.
+ * peer sent close_notify (plaintext that came before it is in plain_in).
+ * After -1 the session stays failed: every later call returns -1.
  */
 int tls_conn_recv(struct tls_conn *t, const uint8_t *cipher, size_t n,
 		  struct buf *plain_in, struct buf *cipher_out);
@@ -68,7 +70,7 @@ int tls_conn_send(struct tls_conn *t, const uint8_t *plain, size_t n, struct buf
 int tls_conn_handshake_done(const struct tls_conn *t);
 const char *tls_conn_alpn(const struct tls_conn *t);    /* NULL when none was selected */
 const char *tls_conn_sni(const struct tls_conn *t);     /* NULL when the client sent none */
-const char *tls_conn_version(const struct tls_conn *t); /* e.g. "TLSv1.3" */
+const char *tls_conn_version(const struct tls_conn *t); /* e.g. "TLSv1.3"; meaningful after the handshake */
 const char *tls_conn_cipher(const struct tls_conn *t);
 int tls_conn_close_notify(struct tls_conn *t, struct buf *cipher_out);
 
