@@ -55,7 +55,7 @@ int scram_make_verifier(const char *password, const uint8_t *salt, size_t salt_l
 /* Writes a NUL-terminated string; returns 0, or -1 if `cap` is too small (256 suffices). */
 int scram_verifier_format(const struct scram_verifier *v, char *out, size_t cap);
 int scram_verifier_parse(const char *text, struct scram_verifier *out);
-int scram_verifier_matches(const struct scram_verifier *v, const char *password);
+int scram_verifier_matches(const struct scram_verifier *v, const char *password); /* 1 or 0 */
 /* Derive a verifier for `user` from a per-server secret; deterministic. */
 void scram_mock_verifier(const char *user, const uint8_t *secret, size_t secret_len,
 			 struct scram_verifier *out);
@@ -70,7 +70,9 @@ struct scram_server;
 
 /*
  * `server_nonce` NULL means: draw 18 random bytes and base64 them (tests pass
- * a fixed nonce to reproduce RFC 7677 §3).  `plus_offered`: the server
+ * a fixed nonce to reproduce RFC 7677 §3).  Returns NULL for an unusable
+ * nonce (empty, over 64 characters, ',' or non-printable) or out of memory.
+ * SCRAM-SHA-256-PLUS is accepted only when `plus_offered`.  `plus_offered`: the server
  * advertised SCRAM-SHA-256-PLUS.  `cbind`/`cbind_len`: tls-server-end-point
  * data of this connection, or NULL/0 when not on TLS.
  */

@@ -8,7 +8,9 @@
  *   mysql_native=<hex of SHA1(SHA1(password))>          (mysql_native_password)
  *   sha256x2=<hex of SHA256(SHA256(password))>          (caching_sha2_password fast path)
  * Unknown keys are kept as they are (later issues add verifiers).  Lines
- * starting with '#' and blank lines are ignored.  The file is rewritten
+ * starting with '#' and blank lines are ignored.  Names are 1..63 bytes with
+ * no tab, newline, ':', control byte or leading '#'.  Setting a password
+ * drops that user's unknown keys (verifiers of the old password).  The file is rewritten
  * atomically (temporary file + rename) with mode 0600.
  *
  * INTERFACE ROUTINES
@@ -43,7 +45,7 @@ struct user {
 
 struct userstore;
 
-/* A missing file is an empty store (returns 0).  Returns -1 on a malformed file. */
+/* A missing file is an empty store (returns 0).  Returns -1 (and *out NULL) on a malformed file. */
 int userstore_load(const char *path, struct userstore **out);
 void userstore_free(struct userstore *us);
 const struct user *userstore_find(const struct userstore *us, const char *name);
