@@ -11,10 +11,11 @@
  *   TLS ClientHello    16 03 0x ..  (record type handshake, version 3.x) then handshake type 01
  *   PG SSLRequest      00 00 00 08  04 d2 16 2f
  *   PG GSSENCRequest   00 00 00 08  04 d2 16 30
- *   PG CancelRequest   00 00 00 10  04 d2 16 2e
+ *   PG CancelRequest   len(4)       04 d2 16 2e   (len 16..268: protocol 3.2 keys up to 256 bytes)
  *   PG StartupMessage  len(4)       00 03 00 xx   (protocol 3.x)
  *   TDS PRELOGIN       12 01 len(2) ..            (type 0x12, status EOM)
- *   TNS CONNECT        len(2) 00 00 01 ..         (packet type 1 at offset 4)
+ *   TNS CONNECT        len(2) 00 00 01 00         (type 1 at offset 4, zero checksum)
+ *                      00 00 len(2) 01 00         (the 4-byte length of TNS >= 315)
  *   DRDA EXCSAT        len(2) d0 ..  ..  ..  len(2) 10 41
  *   HTTP/1.x           "GET " "POST " "PUT " "DELETE " "HEAD " "OPTIONS " "PATCH " "CONNECT "
  *   HTTP/2 preface     "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
@@ -63,8 +64,10 @@ struct tls_hello {
 
 /*
  * Parse a TLS ClientHello record (starting at the record header) for SNI and
- * ALPN.  Returns the number of bytes the hello spans when complete, -2 when
- * more bytes are needed, -1 when malformed.  Reads only within [p, p+n).
+ * ALPN.  Returns the length of the record carrying the hello when that record
+ * is complete (a hello spanning several records is parsed as far as the first
+ * one goes), -2 when more bytes are needed, -1 when malformed.  `*out` is
+ * cleared on -1 and -2.  Reads only within [p, p+n).
  */
 int ingress_parse_client_hello(const uint8_t *p, size_t n, struct tls_hello *out);
 
