@@ -80,10 +80,13 @@ venv: $(VENV)/.installed
 
 # ---- run ----------------------------------------------------------------
 
+# Ports below 1024 need root; as another user the HTTPS listener moves to 8443.
+RUN_FLAGS ?= $(if $(filter 0,$(shell id -u)),,--https-port 8443)
+
 run: deps
 	$(MAKE) all
 	@test -f $(DATA)/users || $(BUILD)/rosettad init --data $(DATA) --user demo --password demo
-	$(BUILD)/rosettad serve --data $(DATA) --listen 127.0.0.1
+	$(BUILD)/rosettad serve --data $(DATA) --listen 127.0.0.1 $(RUN_FLAGS)
 
 # ---- tests --------------------------------------------------------------
 

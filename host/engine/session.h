@@ -1,0 +1,95 @@
+/*
+ * session.h — the embedded session API every protocol handler uses.
+ *
+ * A session is one authenticated client's view of one database: its store
+ * connection, its transaction state, and the rules its ecosystem expects.
+ * Handlers feed it statement text and receive columns, rows, notices and
+ * a result summary through a struct result_sink; they never touch the store.
+ *
+ * Transactions (READ COMMITTED, as PostgreSQL means it):
+ *
+ *   IDLE --BEGIN--> OPEN --COMMIT/ROLLBACK--> IDLE
+ *                    |  \--error, abort_txn_on_error--> FAILED --ROLLBACK/COMMIT--> IDLE
+ *                    \--first writing statement: store write transaction taken (store_txn=1)
+ *
+ * Inside OPEN, statements that only read run in the store's autocommit mode,
+ * so each sees what was committed before it began; the first statement that
+ * writes takes the store's write lock (BEGIN IMMEDIATE on SQLite) and holds
+ * it to COMMIT.  While the lock is held no other session can commit, so the
+ * latest committed state plus our own writes is exactly what later statements
+ * must see — READ COMMITTED with no spurious serialization failures.
+ *
+ * INTERFACE ROUTINES
+ *   session_open / session_close
+ *   session_execute     run the first statement of a text; reports how much text it used
+ *   session_txn_state   IDLE / OPEN / FAILED (PostgreSQL's I / T / E)
+ *   session_cancel      interrupt the running statement (any thread)
+ */
+#ifndef ROSETTA_ENGINE_SESSION_H
+#define ROSETTA_ENGINE_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "engine/store.h"
+#include "engine/types.h"
+
+enum txn_state { TXN_IDLE, TXN_OPEN, TXN_FAILED };
+
+enum stmt_kind {
+	STMT_EMPTY,    /* only white space or comments */
+	STMT_SELECT,   /* returns rows */
+	STMT_INSERT,
+	STMT_UPDATE,
+	STMT_DELETE,
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_OTHER,    /* DDL and the rest: the verb names it */
+};
+
+struct session_opts {
+	/* A failed statement inside a transaction aborts the transaction until
+	 * ROLLBACK (PostgreSQL); otherwise only the statement fails (MySQL). */
+	int abort_txn_on_error;
+};
+
+struct stmt_result {
+	enum stmt_kind kind;
+	char verb[72];    /* the command's leading words, upper case: "CREATE TABLE", "INSERT" */
+	int64_t rows;     /* rows returned (STMT_SELECT) or changed (INSERT/UPDATE/DELETE) */
+	int returned_rows; /* a result set (columns) was produced */
+};
+
+struct result_sink {
+	void *ctx;
+	/* Before the first row of a statement that returns rows (also when it returns none). */
+	int (*columns)(void *ctx, int n, const struct column_desc *cols);
+	/* One row; values are valid only during the call.  Return -1 to stop (the statement fails). */
+	int (*row)(void *ctx, int n, const struct rvalue *vals);
+	/* A warning or notice that does not fail the statement. */
+	void (*notice)(void *ctx, const struct rerr *notice);
+};
+
+struct session;
+
+int session_open(struct store *store, const char *user, const char *database,
+		 const struct session_opts *opts, struct session **out, struct rerr *err);
+void session_close(struct session *s);
+
+/*
+ * Run the first statement of sql[0..len).  `*used` is set to the bytes it
+ * spanned (through its ';'), so a caller with several statements loops.
+ * Returns 0 (result in *res) or -1 (error in *err; the transaction state has
+ * been updated as the session's options say).
+ */
+int session_execute(struct session *s, const char *sql, size_t len, size_t *used,
+		    const struct result_sink *sink, struct stmt_result *res, struct rerr *err);
+
+enum txn_state session_txn_state(const struct session *s);
+const char *session_user(const struct session *s);
+const char *session_database(const struct session *s);
+void session_cancel(struct session *s);
+
+#endif

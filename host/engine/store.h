@@ -1,0 +1,101 @@
+/*
+ * store.h — the storage interface under the engine.
+ *
+ * A store holds databases; a store_conn is one session's connection to one
+ * database; a store_stmt is one prepared statement on it.  The engine uses
+ * only these calls, so the embedded SQLite backend (store_sqlite.c, the
+ * default) and a later PostgreSQL-cluster backend are interchangeable.
+ * Every call is synchronous; store_interrupt() is the one call that may
+ * come from another thread (it makes the running step fail with
+ * ERR_QUERY_CANCELED).
+ *
+ * INTERFACE ROUTINES
+ *   store_open_sqlite   open the SQLite store rooted at a directory
+ *   store_close         close a store (all connections must be closed)
+ *   store_create_database / store_database_exists
+ *   store_connect / store_disconnect     one connection per session
+ *   store_prepare       compile the first statement of a text; reports how much text it used
+ *   store_step          1 = a row is ready, 0 = done, -1 = error
+ *   store_ncols / store_col_name / store_col_type / store_col_value
+ *   store_readonly      the statement does not write
+ *   store_changes       rows changed by the last finished statement
+ *   store_finalize      release a statement
+ *   store_exec          run a statement with no result (BEGIN, COMMIT, ...)
+ *   store_interrupt     cancel what the connection is running
+ */
+#ifndef ROSETTA_ENGINE_STORE_H
+#define ROSETTA_ENGINE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "engine/types.h"
+
+struct store;
+struct store_conn;
+struct store_stmt;
+
+struct store_ops {
+	const char *name;
+	void (*close)(struct store *s);
+	int (*create_database)(struct store *s, const char *name, struct rerr *err);
+	int (*database_exists)(struct store *s, const char *name);
+	int (*connect)(struct store *s, const char *database, struct store_conn **out, struct rerr *err);
+	void (*disconnect)(struct store_conn *c);
+	int (*prepare)(struct store_conn *c, const char *sql, size_t len, struct store_stmt **out,
+		       size_t *used, struct rerr *err);
+	int (*step)(struct store_stmt *st, struct rerr *err);
+	int (*ncols)(struct store_stmt *st);
+	const char *(*col_name)(struct store_stmt *st, int i);
+	enum rtype (*col_type)(struct store_stmt *st, int i, int32_t *typmod);
+	void (*col_value)(struct store_stmt *st, int i, struct rvalue *out);
+	int (*readonly)(struct store_stmt *st);
+	int64_t (*changes)(struct store_conn *c);
+	void (*finalize)(struct store_stmt *st);
+	int (*exec)(struct store_conn *c, const char *sql, struct rerr *err);
+	void (*interrupt)(struct store_conn *c);
+};
+
+/* Every backend's store begins with this header. */
+struct store {
+	const struct store_ops *ops;
+};
+struct store_conn {
+	struct store *store;
+};
+struct store_stmt {
+	struct store_conn *conn;
+};
+
+/* Open (creating if needed) the SQLite store whose databases live in `dir`. NULL + err on failure. */
+struct store *store_open_sqlite(const char *dir, struct rerr *err);
+
+static inline void store_close(struct store *s) { s->ops->close(s); }
+static inline int store_create_database(struct store *s, const char *name, struct rerr *err)
+{ return s->ops->create_database(s, name, err); }
+static inline int store_database_exists(struct store *s, const char *name)
+{ return s->ops->database_exists(s, name); }
+static inline int store_connect(struct store *s, const char *db, struct store_conn **out, struct rerr *err)
+{ return s->ops->connect(s, db, out, err); }
+static inline void store_disconnect(struct store_conn *c) { c->store->ops->disconnect(c); }
+static inline int store_prepare(struct store_conn *c, const char *sql, size_t len,
+				struct store_stmt **out, size_t *used, struct rerr *err)
+{ return c->store->ops->prepare(c, sql, len, out, used, err); }
+static inline int store_step(struct store_stmt *st, struct rerr *err)
+{ return st->conn->store->ops->step(st, err); }
+static inline int store_ncols(struct store_stmt *st) { return st->conn->store->ops->ncols(st); }
+static inline const char *store_col_name(struct store_stmt *st, int i)
+{ return st->conn->store->ops->col_name(st, i); }
+static inline enum rtype store_col_type(struct store_stmt *st, int i, int32_t *typmod)
+{ return st->conn->store->ops->col_type(st, i, typmod); }
+static inline void store_col_value(struct store_stmt *st, int i, struct rvalue *out)
+{ st->conn->store->ops->col_value(st, i, out); }
+static inline int store_readonly(struct store_stmt *st) { return st->conn->store->ops->readonly(st); }
+static inline int64_t store_changes(struct store_conn *c) { return c->store->ops->changes(c); }
+static inline void store_finalize(struct store_stmt *st) { st->conn->store->ops->finalize(st); }
+static inline int store_exec(struct store_conn *c, const char *sql, struct rerr *err)
+{ return c->store->ops->exec(c, sql, err); }
+static inline void store_interrupt(struct store_conn *c) { c->store->ops->interrupt(c); }
+
+#endif

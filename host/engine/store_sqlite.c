@@ -1,0 +1,389 @@
+/*
+ * store_sqlite.c — the embedded store: one SQLite file per database.
+ *
+ * Layout: <dir>/<database>.db, each in WAL mode so that readers never block
+ * the single writer.  Every session has its own sqlite3 connection
+ * (SQLITE_OPEN_NOMUTEX: a connection is used by one thread at a time; only
+ * sqlite3_interrupt() crosses threads, which SQLite allows).
+ *
+ * Durability: synchronous=FULL — a COMMIT that returned has been fsynced,
+ * the same promise PostgreSQL makes with fsync=on, synchronous_commit=on.
+ *
+ * SQLite's result codes and messages are mapped to canonical errors here,
+ * and nowhere else (store_sqlite_error).
+ */
+#include "engine/store.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/log.h"
+
+#define STORE_SQLITE_BUSY_MS 2000
+
+struct sqlite_store {
+	struct store base;
+	char dir[PATH_MAX];
+};
+
+struct sqlite_conn {
+	struct store_conn base;
+	sqlite3 *db;
+};
+
+struct sqlite_stmt {
+	struct store_stmt base;
+	sqlite3_stmt *st;
+	int has_row;
+};
+
+static int store_sqlite_valid_name(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 63)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+static int store_sqlite_path(struct sqlite_store *s, const char *name, char *out, size_t cap)
+{
+	if (!store_sqlite_valid_name(name))
+		return -1;
+	int n = snprintf(out, cap, "%s/%s.db", s->dir, name);
+	return (n < 0 || (size_t)n >= cap) ? -1 : 0;
+}
+
+/* Map SQLite's result (and, where the code is too coarse, its message) to a canonical error. */
+static int store_sqlite_error(sqlite3 *db, int rc, struct rerr *err)
+{
+	int ext = db ? sqlite3_extended_errcode(db) : rc;
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	enum errcode code = ERR_INTERNAL;
+
+	switch (ext) {
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+	case SQLITE_CONSTRAINT_UNIQUE:
+		code = ERR_UNIQUE_VIOLATION;
+		break;
+	case SQLITE_CONSTRAINT_NOTNULL:
+		code = ERR_NOT_NULL_VIOLATION;
+		break;
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		code = ERR_FOREIGN_KEY_VIOLATION;
+		break;
+	case SQLITE_CONSTRAINT_CHECK:
+		code = ERR_CHECK_VIOLATION;
+		break;
+	default:
+		switch (ext & 0xff) {
+		case SQLITE_INTERRUPT:
+			code = ERR_QUERY_CANCELED;
+			msg = "canceling statement due to user request";
+			break;
+		case SQLITE_BUSY:
+		case SQLITE_LOCKED:
+			code = ERR_LOCK_NOT_AVAILABLE;
+			msg = "could not obtain lock: another transaction holds the write lock";
+			break;
+		case SQLITE_FULL:
+			code = ERR_DISK_FULL;
+			break;
+		case SQLITE_IOERR:
+		case SQLITE_CORRUPT:
+		case SQLITE_CANTOPEN:
+			code = ERR_IO_ERROR;
+			break;
+		case SQLITE_TOOBIG:
+			code = ERR_PROGRAM_LIMIT_EXCEEDED;
+			break;
+		case SQLITE_MISMATCH:
+			code = ERR_DATATYPE_MISMATCH;
+			break;
+		case SQLITE_CONSTRAINT:
+			code = ERR_CHECK_VIOLATION;
+			break;
+		case SQLITE_ERROR:
+			if (strncmp(msg, "no such table", 13) == 0)
+				code = ERR_UNDEFINED_TABLE;
+			else if (strncmp(msg, "no such column", 14) == 0)
+				code = ERR_UNDEFINED_COLUMN;
+			else if (strncmp(msg, "no such function", 16) == 0)
+				code = ERR_UNDEFINED_FUNCTION;
+			else if (strstr(msg, "syntax error") || strncmp(msg, "unrecognized token", 18) == 0 ||
+				 strncmp(msg, "incomplete input", 16) == 0)
+				code = ERR_SYNTAX_ERROR;
+			else if (strstr(msg, "already exists"))
+				code = strncmp(msg, "table", 5) == 0 ? ERR_DUPLICATE_TABLE : ERR_DUPLICATE_OBJECT;
+			else if (strncmp(msg, "no such index", 13) == 0)
+				code = ERR_UNDEFINED_OBJECT;
+			break;
+		}
+	}
+	return rerr_set(err, code, "%s", msg);
+}
+
+static void store_sqlite_close(struct store *base)
+{
+	free(base);
+}
+
+static int store_sqlite_database_exists(struct store *base, const char *name)
+{
+	char path[PATH_MAX];
+	if (store_sqlite_path((struct sqlite_store *)base, name, path, sizeof(path)) < 0)
+		return 0;
+	return access(path, F_OK) == 0;
+}
+
+static int store_sqlite_open_db(const char *path, int create, sqlite3 **out, struct rerr *err)
+{
+	sqlite3 *db = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	int rc = sqlite3_open_v2(path, &db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		store_sqlite_error(db, rc, err);
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, STORE_SQLITE_BUSY_MS);
+	sqlite3_extended_result_codes(db, 1);
+	static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+	char *emsg = NULL;
+	rc = sqlite3_exec(db, pragmas, NULL, NULL, &emsg);
+	if (rc != SQLITE_OK) {
+		rerr_set(err, ERR_IO_ERROR, "could not configure database: %s", emsg ? emsg : "?");
+		sqlite3_free(emsg);
+		sqlite3_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+static int store_sqlite_create_database(struct store *base, const char *name, struct rerr *err)
+{
+	char path[PATH_MAX];
+	if (store_sqlite_path((struct sqlite_store *)base, name, path, sizeof(path)) < 0)
+		return rerr_set(err, ERR_INVALID_CATALOG_NAME, "invalid database name \"%s\"", name);
+	if (access(path, F_OK) == 0)
+		return rerr_set(err, ERR_DUPLICATE_OBJECT, "database \"%s\" already exists", name);
+	sqlite3 *db;
+	if (store_sqlite_open_db(path, 1, &db, err) < 0)
+		return -1;
+	sqlite3_close(db);
+	return 0;
+}
+
+static int store_sqlite_connect(struct store *base, const char *database, struct store_conn **out,
+				struct rerr *err)
+{
+	char path[PATH_MAX];
+	if (store_sqlite_path((struct sqlite_store *)base, database, path, sizeof(path)) < 0 ||
+	    access(path, F_OK) != 0)
+		return rerr_set(err, ERR_INVALID_CATALOG_NAME, "database \"%s\" does not exist", database);
+	struct sqlite_conn *c = calloc(1, sizeof(*c));
+	if (!c)
+		return rerr_set(err, ERR_INTERNAL, "out of memory");
+	if (store_sqlite_open_db(path, 0, &c->db, err) < 0) {
+		free(c);
+		return -1;
+	}
+	c->base.store = base;
+	*out = &c->base;
+	return 0;
+}
+
+static void store_sqlite_disconnect(struct store_conn *base)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)base;
+	/* A session that goes away inside a transaction loses it, as on any server. */
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close_v2(c->db);
+	free(c);
+}
+
+static int store_sqlite_prepare(struct store_conn *base, const char *sql, size_t len,
+				struct store_stmt **out, size_t *used, struct rerr *err)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)base;
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	if (len > INT_MAX)
+		return rerr_set(err, ERR_PROGRAM_LIMIT_EXCEEDED, "statement too long");
+	int rc = sqlite3_prepare_v2(c->db, sql, (int)len, &st, &tail);
+	if (rc != SQLITE_OK)
+		return store_sqlite_error(c->db, rc, err);
+	*used = tail ? (size_t)(tail - sql) : len;
+	if (!st) { /* only white space or comments */
+		*out = NULL;
+		return 0;
+	}
+	struct sqlite_stmt *s = calloc(1, sizeof(*s));
+	if (!s) {
+		sqlite3_finalize(st);
+		return rerr_set(err, ERR_INTERNAL, "out of memory");
+	}
+	s->base.conn = base;
+	s->st = st;
+	*out = &s->base;
+	return 0;
+}
+
+static int store_sqlite_step(struct store_stmt *base, struct rerr *err)
+{
+	struct sqlite_stmt *s = (struct sqlite_stmt *)base;
+	int rc = sqlite3_step(s->st);
+	if (rc == SQLITE_ROW) {
+		s->has_row = 1;
+		return 1;
+	}
+	s->has_row = 0;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_sqlite_error(((struct sqlite_conn *)base->conn)->db, rc, err);
+}
+
+static int store_sqlite_ncols(struct store_stmt *base)
+{
+	return sqlite3_column_count(((struct sqlite_stmt *)base)->st);
+}
+
+static const char *store_sqlite_col_name(struct store_stmt *base, int i)
+{
+	const char *n = sqlite3_column_name(((struct sqlite_stmt *)base)->st, i);
+	return n ? n : "?column?";
+}
+
+/*
+ * A column's type is its declared type when it comes from a table; an
+ * expression has none, so its type is read off the first row (INTEGER ->
+ * bigint, REAL -> double precision, TEXT -> text, BLOB -> bytea).  The
+ * canonical engine (binder) replaces this guess with inferred types.
+ */
+static enum rtype store_sqlite_col_type(struct store_stmt *base, int i, int32_t *typmod)
+{
+	struct sqlite_stmt *s = (struct sqlite_stmt *)base;
+	enum rtype t = rtype_from_decl(sqlite3_column_decltype(s->st, i), typmod);
+	if (t != RT_UNKNOWN)
+		return t;
+	if (!s->has_row)
+		return RT_TEXT;
+	switch (sqlite3_column_type(s->st, i)) {
+	case SQLITE_INTEGER:
+		return RT_INT8;
+	case SQLITE_FLOAT:
+		return RT_FLOAT8;
+	case SQLITE_BLOB:
+		return RT_BYTEA;
+	default:
+		return RT_TEXT;
+	}
+}
+
+static void store_sqlite_col_value(struct store_stmt *base, int i, struct rvalue *v)
+{
+	sqlite3_stmt *st = ((struct sqlite_stmt *)base)->st;
+	memset(v, 0, sizeof(*v));
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_NULL:
+		v->kind = RV_NULL;
+		break;
+	case SQLITE_INTEGER:
+		v->kind = RV_INT;
+		v->i = sqlite3_column_int64(st, i);
+		break;
+	case SQLITE_FLOAT:
+		v->kind = RV_FLOAT;
+		v->f = sqlite3_column_double(st, i);
+		break;
+	case SQLITE_BLOB:
+		v->kind = RV_BLOB;
+		v->p = sqlite3_column_blob(st, i);
+		v->n = (size_t)sqlite3_column_bytes(st, i);
+		break;
+	default:
+		v->kind = RV_TEXT;
+		v->p = sqlite3_column_text(st, i);
+		v->n = (size_t)sqlite3_column_bytes(st, i);
+		break;
+	}
+}
+
+static int store_sqlite_readonly(struct store_stmt *base)
+{
+	return sqlite3_stmt_readonly(((struct sqlite_stmt *)base)->st);
+}
+
+static int64_t store_sqlite_changes(struct store_conn *base)
+{
+	return sqlite3_changes64(((struct sqlite_conn *)base)->db);
+}
+
+static void store_sqlite_finalize(struct store_stmt *base)
+{
+	struct sqlite_stmt *s = (struct sqlite_stmt *)base;
+	sqlite3_finalize(s->st);
+	free(s);
+}
+
+static int store_sqlite_exec(struct store_conn *base, const char *sql, struct rerr *err)
+{
+	sqlite3 *db = ((struct sqlite_conn *)base)->db;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : store_sqlite_error(db, rc, err);
+}
+
+static void store_sqlite_interrupt(struct store_conn *base)
+{
+	sqlite3_interrupt(((struct sqlite_conn *)base)->db);
+}
+
+static const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.close = store_sqlite_close,
+	.create_database = store_sqlite_create_database,
+	.database_exists = store_sqlite_database_exists,
+	.connect = store_sqlite_connect,
+	.disconnect = store_sqlite_disconnect,
+	.prepare = store_sqlite_prepare,
+	.step = store_sqlite_step,
+	.ncols = store_sqlite_ncols,
+	.col_name = store_sqlite_col_name,
+	.col_type = store_sqlite_col_type,
+	.col_value = store_sqlite_col_value,
+	.readonly = store_sqlite_readonly,
+	.changes = store_sqlite_changes,
+	.finalize = store_sqlite_finalize,
+	.exec = store_sqlite_exec,
+	.interrupt = store_sqlite_interrupt,
+};
+
+struct store *store_open_sqlite(const char *dir, struct rerr *err)
+{
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		rerr_set(err, ERR_IO_ERROR, "could not create directory \"%s\": %s", dir, strerror(errno));
+		return NULL;
+	}
+	struct sqlite_store *s = calloc(1, sizeof(*s));
+	if (!s || strlen(dir) >= sizeof(s->dir)) {
+		free(s);
+		rerr_set(err, ERR_INTERNAL, "cannot open store at \"%s\"", dir);
+		return NULL;
+	}
+	s->base.ops = &store_sqlite_ops;
+	strcpy(s->dir, dir);
+	log_info("store_open", "backend=sqlite dir=%s sqlite=%s", dir, sqlite3_libversion());
+	return &s->base;
+}

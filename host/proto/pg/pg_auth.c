@@ -1,0 +1,157 @@
+/*
+ * pg_auth.c — SCRAM-SHA-256 authentication and the start of a session.
+ *
+ * An unknown user is answered exactly like a known one with a wrong
+ * password (a mock verifier derived from the server secret), so that a
+ * failed login never reveals which user names exist.  SCRAM-SHA-256-PLUS is
+ * offered on TLS connections, binding the exchange to our certificate.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/userstore.h"
+#include "core/log.h"
+#include "net/tls.h"
+#include "proto/pg/pg_conn.h"
+#include "proto/pg/pg_types.h"
+
+#define PG_AUTH_OK 0
+#define PG_AUTH_SASL 10
+#define PG_AUTH_SASL_CONTINUE 11
+#define PG_AUTH_SASL_FINAL 12
+
+static void pg_put_auth(struct buf *b, uint32_t code, const void *data, size_t n)
+{
+	size_t at = pg_msg_begin(b, 'R');
+	buf_put_be32(b, code);
+	buf_append(b, data, n);
+	pg_msg_end(b, at);
+}
+
+int pg_auth_begin(struct conn *c, struct pg_conn *pc)
+{
+	const struct user *u = c->env->users ? userstore_find(c->env->users, pc->user) : NULL;
+	if (u && u->has_scram) {
+		pc->verifier = u->scram;
+		pc->user_known = 1;
+	} else {
+		scram_mock_verifier(pc->user, c->env->secret, sizeof(c->env->secret), &pc->verifier);
+	}
+	uint8_t cb[64];
+	size_t cblen = 0;
+	pc->plus_offered = c->tls && tls_conn_server_end_point(c->tls, cb, &cblen) == 0;
+	pc->scram = scram_server_new(NULL, pc->plus_offered, pc->plus_offered ? cb : NULL, cblen);
+	if (!pc->scram) {
+		pg_put_error_msg(&c->out, ERR_INTERNAL, 1, "out of memory");
+		return -1;
+	}
+	size_t at = pg_msg_begin(&c->out, 'R');
+	buf_put_be32(&c->out, PG_AUTH_SASL);
+	if (pc->plus_offered)
+		buf_put_cstr(&c->out, "SCRAM-SHA-256-PLUS");
+	buf_put_cstr(&c->out, "SCRAM-SHA-256");
+	buf_put_u8(&c->out, 0);
+	pg_msg_end(&c->out, at);
+	pc->state = PG_SASL_INITIAL;
+	return 0;
+}
+
+static int pg_auth_fail(struct conn *c, struct pg_conn *pc, const char *why)
+{
+	char msg[160];
+	log_warn("auth_failed", "protocol=pg conn=%llu peer=%s user=%s reason=%s", (unsigned long long)c->id,
+		 c->peer, pc->user, why);
+	snprintf(msg, sizeof(msg), "password authentication failed for user \"%s\"", pc->user);
+	pg_put_error_msg(&c->out, ERR_INVALID_PASSWORD, 1, msg);
+	return -1;
+}
+
+/* Authentication done: open the session and tell the client about it. */
+static int pg_auth_complete(struct conn *c, struct pg_conn *pc)
+{
+	struct rerr err;
+	struct session_opts opts = {.abort_txn_on_error = 1};
+	pg_put_auth(&c->out, PG_AUTH_OK, NULL, 0);
+	if (session_open(c->env->store, pc->user, pc->database, &opts, &pc->session, &err) < 0) {
+		pg_put_error(&c->out, &err, 0, 1);
+		return -1;
+	}
+	static const char *const fixed[][2] = {
+		{"server_version", "15.0"},
+		{"server_encoding", "UTF8"},
+		{"client_encoding", "UTF8"},
+		{"DateStyle", "ISO, MDY"},
+		{"IntervalStyle", "postgres"},
+		{"TimeZone", "UTC"},
+		{"integer_datetimes", "on"},
+		{"standard_conforming_strings", "on"},
+		{"is_superuser", "off"},
+		{"default_transaction_read_only", "off"},
+		{"in_hot_standby", "off"},
+	};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		pg_put_param_status(&c->out, fixed[i][0], fixed[i][1]);
+	pg_put_param_status(&c->out, "application_name", pc->application_name);
+	pg_put_param_status(&c->out, "session_authorization", pc->user);
+
+	pc->backend_pid = (uint32_t)(c->id & 0x7fffffff);
+	pc->backend_key = (uint32_t)(c->env->secret[0] | c->env->secret[1] << 8) ^ (uint32_t)(c->id * 2654435761u);
+	size_t at = pg_msg_begin(&c->out, 'K');
+	buf_put_be32(&c->out, pc->backend_pid);
+	buf_put_be32(&c->out, pc->backend_key);
+	pg_msg_end(&c->out, at);
+	pg_put_ready(&c->out, 'I');
+	pc->state = PG_READY;
+	c->authenticated = 1;
+	log_info("login", "protocol=pg conn=%llu peer=%s user=%s database=%s tls=%s", (unsigned long long)c->id,
+		 c->peer, pc->user, pc->database, c->tls ? tls_conn_version(c->tls) : "off");
+	return 0;
+}
+
+int pg_auth_message(struct conn *c, struct pg_conn *pc, const struct pg_msg *m)
+{
+	if (m->type != 'p') {
+		pg_put_error_msg(&c->out, ERR_PROTOCOL_VIOLATION, 1, "expected SASL response");
+		return -1;
+	}
+	struct pg_reader r;
+	pg_rd_init(&r, m);
+	struct buf reply;
+	buf_init(&reply);
+	enum scram_result res;
+	if (pc->state == PG_SASL_INITIAL) {
+		const char *mech = pg_rd_cstr(&r);
+		uint32_t len = pg_rd_u32(&r);
+		const uint8_t *data = (len == 0xffffffffu) ? NULL : pg_rd_bytes(&r, len);
+		if (!mech || r.bad || !data) {
+			buf_free(&reply);
+			pg_put_error_msg(&c->out, ERR_PROTOCOL_VIOLATION, 1, "malformed SASLInitialResponse message");
+			return -1;
+		}
+		if (strcmp(mech, "SCRAM-SHA-256") != 0 &&
+		    !(pc->plus_offered && strcmp(mech, "SCRAM-SHA-256-PLUS") == 0)) {
+			buf_free(&reply);
+			pg_put_error_msg(&c->out, ERR_PROTOCOL_VIOLATION, 1,
+					 "client selected an invalid SASL authentication mechanism");
+			return -1;
+		}
+		res = scram_server_first(pc->scram, mech, &pc->verifier, (const char *)data, len, &reply);
+		if (res == SCRAM_CONTINUE) {
+			pg_put_auth(&c->out, PG_AUTH_SASL_CONTINUE, reply.data, reply.len);
+			pc->state = PG_SASL_FINAL;
+		}
+	} else {
+		res = scram_server_final(pc->scram, (const char *)m->body, m->len, &reply);
+		if (res == SCRAM_OK && pc->user_known)
+			pg_put_auth(&c->out, PG_AUTH_SASL_FINAL, reply.data, reply.len);
+	}
+	buf_free(&reply);
+	if (res == SCRAM_FAIL || (res == SCRAM_OK && !pc->user_known))
+		return pg_auth_fail(c, pc, pc->user_known ? "bad-proof" : "unknown-user");
+	if (res == SCRAM_OK) {
+		scram_server_free(pc->scram);
+		pc->scram = NULL;
+		return pg_auth_complete(c, pc);
+	}
+	return 0;
+}

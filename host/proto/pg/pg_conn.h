@@ -1,0 +1,52 @@
+/*
+ * pg_conn.h — per-connection state of the PostgreSQL handler (internal).
+ *
+ * State diagram of pg_conn.state, with the function for each transition:
+ *
+ *   STARTUP --SSLRequest------------------> STARTUP (TLS)   [pg_startup: 'S', CONN_WANT_TLS]
+ *   STARTUP --GSSENCRequest---------------> STARTUP         [pg_startup: 'N']
+ *   STARTUP --CancelRequest---------------> (closed)        [pg_startup]
+ *   STARTUP --StartupMessage--------------> SASL_INITIAL    [pg_auth_begin: AuthenticationSASL]
+ *   SASL_INITIAL --SASLInitialResponse----> SASL_FINAL      [pg_auth_initial: SASLContinue]
+ *   SASL_FINAL --SASLResponse (ok)--------> READY           [pg_auth_final: SASLFinal, AuthOk, status, key, 'Z']
+ *   SASL_* --bad proof / malformed--------> (closed)        [FATAL 28P01 / 08P01]
+ *   READY --Query-------------------------> READY           [pg_simple_query]
+ *   READY --Parse/Bind/...----------------> SKIP_TO_SYNC    [error: not served yet]
+ *   SKIP_TO_SYNC --Sync-------------------> READY           ['Z']
+ *   any --Terminate / protocol violation--> (closed)
+ */
+#ifndef ROSETTA_PROTO_PG_CONN_H
+#define ROSETTA_PROTO_PG_CONN_H
+
+#include <stdint.h>
+
+#include "auth/scram.h"
+#include "engine/session.h"
+#include "net/conn.h"
+#include "proto/pg/pg_wire.h"
+
+enum pg_state { PG_STARTUP, PG_SASL_INITIAL, PG_SASL_FINAL, PG_READY, PG_SKIP_TO_SYNC };
+
+struct pg_conn {
+	enum pg_state state;
+	char user[64];
+	char database[64];
+	char application_name[64];
+	int user_known;            /* the user exists (else a mock verifier answers) */
+	int plus_offered;          /* SCRAM-SHA-256-PLUS was advertised */
+	struct scram_verifier verifier;
+	struct scram_server *scram;
+	struct session *session;
+	uint32_t backend_pid, backend_key;
+};
+
+/* pg_startup.c */
+int pg_startup(struct conn *c, struct pg_conn *pc, const struct pg_msg *m);
+/* pg_auth.c */
+int pg_auth_begin(struct conn *c, struct pg_conn *pc);
+int pg_auth_message(struct conn *c, struct pg_conn *pc, const struct pg_msg *m);
+/* pg_simple_query.c */
+int pg_simple_query(struct conn *c, struct pg_conn *pc, const struct pg_msg *m);
+char pg_txn_status(const struct pg_conn *pc);
+
+#endif

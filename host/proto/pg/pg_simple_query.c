@@ -1,0 +1,139 @@
+/*
+ * pg_simple_query.c — the simple Query protocol: one text, one or more statements.
+ *
+ * For each statement: RowDescription and DataRows when it returns rows,
+ * then CommandComplete; the first error ends the text with ErrorResponse.
+ * ReadyForQuery follows in every case, carrying the transaction status.
+ * Rows are encoded straight into the connection's output as the session
+ * produces them.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "proto/pg/pg_conn.h"
+#include "proto/pg/pg_types.h"
+
+struct pg_row_ctx {
+	struct conn *c;
+	enum rtype types[1664];
+};
+
+static int pg_sink_columns(void *ctx, int n, const struct column_desc *cols)
+{
+	struct pg_row_ctx *rc = ctx;
+	struct buf *b = &rc->c->out;
+	size_t at = pg_msg_begin(b, 'T');
+	buf_put_be16(b, (uint16_t)n);
+	for (int i = 0; i < n; i++) {
+		rc->types[i] = cols[i].type;
+		buf_put_cstr(b, cols[i].name);
+		buf_put_be32(b, 0); /* table OID */
+		buf_put_be16(b, 0); /* column number */
+		buf_put_be32(b, pg_type_oid(cols[i].type));
+		buf_put_be16(b, (uint16_t)pg_type_len(cols[i].type));
+		int32_t typmod = cols[i].typmod;
+		if (typmod >= 0 && (cols[i].type == RT_VARCHAR || cols[i].type == RT_CHAR))
+			typmod += 4; /* PostgreSQL's VARHDRSZ */
+		buf_put_be32(b, (uint32_t)typmod);
+		buf_put_be16(b, 0); /* text format */
+	}
+	pg_msg_end(b, at);
+	return 0;
+}
+
+static int pg_sink_row(void *ctx, int n, const struct rvalue *vals)
+{
+	struct pg_row_ctx *rc = ctx;
+	struct buf *b = &rc->c->out;
+	size_t at = pg_msg_begin(b, 'D');
+	buf_put_be16(b, (uint16_t)n);
+	for (int i = 0; i < n; i++)
+		pg_put_text_value(b, rc->types[i], &vals[i]);
+	pg_msg_end(b, at);
+	return 0;
+}
+
+static void pg_sink_notice(void *ctx, const struct rerr *e)
+{
+	struct pg_row_ctx *rc = ctx;
+	pg_put_error(&rc->c->out, e, 1, 0);
+}
+
+char pg_txn_status(const struct pg_conn *pc)
+{
+	switch (session_txn_state(pc->session)) {
+	case TXN_OPEN:
+		return 'T';
+	case TXN_FAILED:
+		return 'E';
+	default:
+		return 'I';
+	}
+}
+
+static void pg_put_command_complete(struct buf *b, const struct stmt_result *res)
+{
+	size_t at = pg_msg_begin(b, 'C');
+	switch (res->kind) {
+	case STMT_SELECT:
+		buf_printf(b, "SELECT %" PRId64, res->rows);
+		break;
+	case STMT_INSERT:
+		buf_printf(b, "INSERT 0 %" PRId64, res->rows);
+		break;
+	case STMT_UPDATE:
+		buf_printf(b, "UPDATE %" PRId64, res->rows);
+		break;
+	case STMT_DELETE:
+		buf_printf(b, "DELETE %" PRId64, res->rows);
+		break;
+	default:
+		if (res->returned_rows)
+			buf_printf(b, "SELECT %" PRId64, res->rows);
+		else
+			buf_printf(b, "%s", res->verb);
+	}
+	buf_put_u8(b, 0);
+	pg_msg_end(b, at);
+}
+
+int pg_simple_query(struct conn *c, struct pg_conn *pc, const struct pg_msg *m)
+{
+	if (m->len == 0 || m->body[m->len - 1] != 0) {
+		pg_put_error_msg(&c->out, ERR_PROTOCOL_VIOLATION, 1, "invalid string in message");
+		return -1;
+	}
+	static _Thread_local struct pg_row_ctx rc;
+	rc.c = c;
+	const struct result_sink sink = {
+		.ctx = &rc, .columns = pg_sink_columns, .row = pg_sink_row, .notice = pg_sink_notice,
+	};
+	const char *sql = (const char *)m->body;
+	size_t len = m->len - 1, pos = 0;
+	int any = 0;
+	while (pos < len) {
+		struct stmt_result res;
+		struct rerr err;
+		size_t used = 0;
+		int rc_exec = session_execute(pc->session, sql + pos, len - pos, &used, &sink, &res, &err);
+		if (rc_exec < 0) {
+			if (err.position > 0)
+				err.position += (int)pos;
+			pg_put_error(&c->out, &err, 0, 0);
+			any = 1;
+			break;
+		}
+		pos += used ? used : len - pos;
+		if (res.kind == STMT_EMPTY)
+			continue;
+		pg_put_command_complete(&c->out, &res);
+		any = 1;
+	}
+	if (!any) {
+		size_t at = pg_msg_begin(&c->out, 'I'); /* EmptyQueryResponse */
+		pg_msg_end(&c->out, at);
+	}
+	pg_put_ready(&c->out, pg_txn_status(pc));
+	return 0;
+}

@@ -1,0 +1,21 @@
+/*
+ * pg_types.h — canonical types as PostgreSQL sees them: OIDs, lengths, text form.
+ *
+ * INTERFACE ROUTINES
+ *   pg_type_oid / pg_type_len    canonical type -> pg_type OID / typlen
+ *   pg_put_text_value            a value in PostgreSQL's text output format (length-prefixed, -1 for NULL)
+ */
+#ifndef ROSETTA_PROTO_PG_TYPES_H
+#define ROSETTA_PROTO_PG_TYPES_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "engine/types.h"
+
+uint32_t pg_type_oid(enum rtype t);
+int16_t pg_type_len(enum rtype t);
+/* Appends int32 length + bytes (or int32 -1 for NULL), as a DataRow column wants. */
+void pg_put_text_value(struct buf *b, enum rtype t, const struct rvalue *v);
+
+#endif

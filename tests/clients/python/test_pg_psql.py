@@ -1,0 +1,54 @@
+"""psql (postgresql-client) against rosettad: TLS, CRUD, errors, as a user types them."""
+import os
+import subprocess
+
+
+def psql(server, *args, password="demo", sslmode="require", stdin=None):
+    env = dict(os.environ, PGPASSWORD=password, PGCONNECT_TIMEOUT="10")
+    conninfo = f"host=127.0.0.1 port={server.pg_port} user=demo dbname=demo sslmode={sslmode} gssencmode=disable"
+    return subprocess.run(["psql", conninfo, "-X", "-v", "ON_ERROR_STOP=1", *args],
+                          input=stdin, capture_output=True, text=True, env=env, timeout=30)
+
+
+def test_psql_connects_over_tls(server):
+    r = psql(server, "-c", r"\conninfo")
+    assert r.returncode == 0, r.stderr
+    assert "SSL connection (protocol: TLSv1.3" in r.stdout
+
+
+def test_psql_crud(server):
+    script = """
+create table psql_items (id integer primary key, name varchar(20));
+insert into psql_items values (1, 'one'), (2, 'two');
+update psql_items set name = 'deux' where id = 2;
+delete from psql_items where id = 1;
+select id, name from psql_items;
+"""
+    r = psql(server, "-At", stdin=script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["CREATE TABLE", "INSERT 0 2", "UPDATE 1", "DELETE 1", "2|deux"]
+
+
+def test_psql_transaction_rollback(server):
+    script = """
+create table psql_tx (v integer);
+begin;
+insert into psql_tx values (1);
+rollback;
+select count(*) from psql_tx;
+"""
+    r = psql(server, "-At", stdin=script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == "0"
+
+
+def test_psql_reports_sqlstate(server):
+    r = psql(server, "-c", r"\set VERBOSITY verbose", "-c", "select * from nosuch")
+    assert r.returncode != 0
+    assert "ERROR:  42P01" in r.stderr
+
+
+def test_psql_wrong_password(server):
+    r = psql(server, "-c", "select 1", password="wrong")
+    assert r.returncode == 2
+    assert 'password authentication failed for user "demo"' in r.stderr

@@ -1,0 +1,82 @@
+"""rosettad as an operator meets it: init, ready line, restart durability, refusals."""
+import os
+import socket
+import subprocess
+import tempfile
+import time
+
+import psycopg2
+import pytest
+
+from conftest import ROSETTAD, Server, free_port, init_data
+
+
+def test_committed_rows_survive_a_restart(fresh_server):
+    srv = fresh_server.start()
+    conn = psycopg2.connect(srv.dsn())
+    cur = conn.cursor()
+    cur.execute("create table durable (v text)")
+    cur.execute("insert into durable values ('kept')")
+    conn.commit()
+    cur.execute("insert into durable values ('lost')")  # never committed
+    assert srv.stop() == 0
+    conn.close()
+    srv.start()
+    conn = psycopg2.connect(srv.dsn())
+    cur = conn.cursor()
+    cur.execute("select v from durable")
+    assert cur.fetchall() == [("kept",)]
+    conn.close()
+
+
+def test_users_file_holds_no_password(fresh_server):
+    with open(os.path.join(fresh_server.data, "users")) as f:
+        text = f.read()
+    assert "demo\t" in text and "SCRAM-SHA-256$" in text
+    assert "\tdemo" not in text.replace("demo\t", "")  # the password itself is nowhere
+
+
+def test_refuses_non_loopback_with_default_password():
+    with tempfile.TemporaryDirectory() as d:
+        data = os.path.join(d, "data")
+        init_data(data)
+        r = subprocess.run([ROSETTAD, "serve", "--data", data, "--listen", "0.0.0.0",
+                            "--pg-port", str(free_port())] +
+                           [a for name in ("mysql", "tds", "drda", "tns", "https", "unified")
+                            for a in (f"--{name}-port", "0")],
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode != 0
+        assert "default password" in r.stderr
+
+
+def test_serves_non_loopback_after_password_change():
+    with tempfile.TemporaryDirectory() as d:
+        data = os.path.join(d, "data")
+        init_data(data, password="a-much-better-secret")
+        srv = Server(data, {"pg": free_port()}, extra=["--listen", "0.0.0.0"]).start()
+        try:
+            conn = psycopg2.connect(srv.dsn(password="a-much-better-secret"))
+            conn.close()
+        finally:
+            assert srv.stop() == 0
+
+
+def test_unified_port_routes_postgresql_by_first_bytes(server):
+    conn = psycopg2.connect(server.dsn(port=server.ports["unified"]))
+    cur = conn.cursor()
+    cur.execute("select 'via unified'")
+    assert cur.fetchone() == ("via unified",)
+    conn.close()
+
+
+def test_unified_port_closes_a_protocol_not_served_yet(server):
+    # A silent client is a MySQL client; MySQL is not served yet: clean close, logged.
+    s = socket.create_connection(("127.0.0.1", server.ports["unified"]), timeout=10)
+    t0 = time.time()
+    assert s.recv(1) == b""
+    assert time.time() - t0 < 5
+    s.close()
+    deadline = time.time() + 5
+    while "protocol_not_served" not in server.read_log() and time.time() < deadline:
+        time.sleep(0.1)
+    assert "protocol=mysql" in server.read_log()
