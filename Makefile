@@ -37,7 +37,7 @@ HOST_OBJ  := $(HOST_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all run serve test unit unit-asan clients fuzz deps venv clean init-dev
+.PHONY: all run test unit fuzz fuzz-smoke deps venv clean
 
 all: $(BUILD)/rosettad
 
@@ -99,6 +99,7 @@ test: deps
 	$(MAKE) MODE=asan unit
 	$(MAKE) MODE=release all
 	$(MAKE) MODE=asan all
+	$(MAKE) fuzz-smoke
 	ROSETTAD=$(CURDIR)/build/asan/rosettad $(VENV)/bin/python -m pytest -q tests/clients
 
 # ---- fuzzing (clang, libFuzzer) ----------------------------------------
@@ -120,6 +121,16 @@ fuzz: deps $(FUZZ_BIN)
 	  seeds=tests/fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
 	  echo "== $$n ($(FUZZ_SECONDS)s)"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus/$$n $$seeds || exit 1; \
+	done
+
+# Every harness replays its seed corpus once (no fuzzing): keeps them building and
+# proves the seeds still run clean.  Long runs are `make fuzz`.
+fuzz-smoke: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+	  n=$$(basename $$f); seeds=tests/fuzz/corpus/$$n; \
+	  if [ -d $$seeds ]; then args="-runs=0 $$seeds"; else args="-runs=1000"; fi; \
+	  out=$$($$f $$args 2>&1) || { echo "$$out"; echo "$$n FAILED"; exit 1; }; \
+	  echo "$$n: $$(echo "$$out" | tail -1)"; \
 	done
 
 clean:
