@@ -2,6 +2,7 @@
  * test_buf.c — growable buffers: append, big-endian helpers, consume/compact.
  */
 #include <CUnit/CUnit.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -48,4 +49,33 @@ void suite_buf(void)
 	CU_pSuite s = CU_add_suite("buf", NULL, NULL);
 	CU_add_test(s, "appends and reads big-endian", appends_and_reads_big_endian);
 	CU_add_test(s, "consume and compact keep unread bytes", consume_and_compact_keep_unread_bytes);
+}
+
+#include "core/arena.h"
+
+static void arena_allocates_aligned_zeroed_and_resets(void)
+{
+	struct arena a;
+	arena_init(&a);
+	char *s = arena_strndup(&a, "hello world", 5);
+	CU_ASSERT_STRING_EQUAL(s, "hello");
+	void *big = arena_alloc(&a, 100000); /* larger than a block */
+	CU_ASSERT_PTR_NOT_NULL(big);
+	CU_ASSERT_EQUAL(((unsigned char *)big)[99999], 0);
+	for (int i = 0; i < 1000; i++) {
+		void *p = arena_alloc(&a, 24);
+		CU_ASSERT_EQUAL((uintptr_t)p % 16, 0);
+	}
+	CU_ASSERT(arena_bytes(&a) >= 100000 + 24 * 1000);
+	arena_reset(&a);
+	CU_ASSERT_EQUAL(arena_bytes(&a), 0);
+	CU_ASSERT_PTR_NOT_NULL(arena_alloc(&a, 10));
+	arena_free(&a);
+}
+
+void suite_arena(void);
+void suite_arena(void)
+{
+	CU_pSuite s = CU_add_suite("arena", NULL, NULL);
+	CU_add_test(s, "allocates aligned, zeroed, and resets", arena_allocates_aligned_zeroed_and_resets);
 }
