@@ -34,6 +34,7 @@
 #include "core/error.h"
 #include "engine/store.h"
 #include "engine/types.h"
+#include "sql/dialect.h"
 
 enum txn_state { TXN_IDLE, TXN_OPEN, TXN_FAILED };
 
@@ -50,6 +51,7 @@ enum stmt_kind {
 };
 
 struct session_opts {
+	enum sql_dialect dialect; /* how statement text is parsed */
 	/* A failed statement inside a transaction aborts the transaction until
 	 * ROLLBACK (PostgreSQL); otherwise only the statement fails (MySQL). */
 	int abort_txn_on_error;

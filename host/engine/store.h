@@ -9,6 +9,11 @@
  * come from another thread (it makes the running step fail with
  * ERR_QUERY_CANCELED).
  *
+ * SQL functions the engine registers in a backend raise a specific
+ * canonical error by starting their message with the SQLSTATE in brackets:
+ * "[22012] division by zero" becomes ERR_DIVISION_BY_ZERO with message
+ * "division by zero" (store_sqlite_error strips the prefix).
+ *
  * INTERFACE ROUTINES
  *   store_open_sqlite   open the SQLite store rooted at a directory
  *   store_close         close a store (all connections must be closed)

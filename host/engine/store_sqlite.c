@@ -86,6 +86,15 @@ static int store_sqlite_error(sqlite3 *db, int rc, struct rerr *err)
 		code = ERR_CHECK_VIOLATION;
 		break;
 	default:
+		if (msg[0] == '[' && strlen(msg) > 8 && msg[6] == ']' && msg[7] == ' ') {
+			/* an engine function's error: "[SQLSTATE] message" */
+			char state[6];
+			memcpy(state, msg + 1, 5);
+			state[5] = 0;
+			code = errcode_from_sqlstate(state);
+			msg += 8;
+			break;
+		}
 		switch (ext & 0xff) {
 		case SQLITE_INTERRUPT:
 			code = ERR_QUERY_CANCELED;
