@@ -19,7 +19,7 @@ FUZZ_SECONDS ?= 30
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g -Ihost $(WARN)
-LIBS    := -lssl -lcrypto -lsqlite3 -lpthread
+LIBS    := -lssl -lcrypto -lsqlite3 -lpthread -lm
 
 ifeq ($(MODE),asan)
   CFLAGS_MODE := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined

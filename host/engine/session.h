@@ -89,6 +89,41 @@ void session_close(struct session *s);
 int session_execute(struct session *s, const char *sql, size_t len, size_t *used,
 		    const struct result_sink *sink, struct stmt_result *res, struct rerr *err);
 
+/*
+ * Prepared statements and portals (the extended protocols of PostgreSQL,
+ * MySQL's COM_STMT_*, TDS RPC, ...).
+ *
+ *   session_prepare        one statement -> struct session_stmt: parameter count
+ *                          and types, result columns, known before execution
+ *   session_portal_open    a statement + parameter values -> a portal
+ *   session_portal_run     up to max_rows rows (0 = all) to the sink; *suspended
+ *                          says more remain, and the next call continues
+ *   session_portal_close / session_stmt_close
+ *
+ * A statement may back several portals at once; each portal runs its own
+ * store statement (the statement's compiled one is lent to the first).
+ * Values are in the canonical kinds of struct rvalue; protocols decode
+ * their wire formats into them.  Column descriptions point into the
+ * statement and live as long as it.
+ */
+struct session_stmt;
+struct session_portal;
+
+int session_prepare(struct session *s, const char *sql, size_t len, struct session_stmt **out,
+		    struct rerr *err);
+int session_stmt_nparams(const struct session_stmt *st);
+enum rtype session_stmt_param_type(const struct session_stmt *st, int i); /* i is 0-based */
+/* Result columns; *ncols = 0 for a statement that returns no rows. */
+const struct column_desc *session_stmt_columns(const struct session_stmt *st, int *ncols);
+enum stmt_kind session_stmt_kind(const struct session_stmt *st);
+void session_stmt_close(struct session_stmt *st);
+
+int session_portal_open(struct session_stmt *st, const struct rvalue *params, int nparams,
+			struct session_portal **out, struct rerr *err);
+int session_portal_run(struct session_portal *p, int64_t max_rows, const struct result_sink *sink,
+		       struct stmt_result *res, int *suspended, struct rerr *err);
+void session_portal_close(struct session_portal *p);
+
 enum txn_state session_txn_state(const struct session *s);
 const char *session_user(const struct session *s);
 const char *session_database(const struct session *s);

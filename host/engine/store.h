@@ -22,6 +22,7 @@
  *   store_prepare       compile the first statement of a text; reports how much text it used
  *   store_step          1 = a row is ready, 0 = done, -1 = error
  *   store_ncols / store_col_name / store_col_type / store_col_value
+ *   store_nparams / store_bind / store_reset   parameters: count, bind by ordinal, rewind
  *   store_readonly      the statement does not write
  *   store_changes       rows changed by the last finished statement
  *   store_finalize      release a statement
@@ -56,6 +57,9 @@ struct store_ops {
 	enum rtype (*col_type)(struct store_stmt *st, int i, int32_t *typmod);
 	void (*col_value)(struct store_stmt *st, int i, struct rvalue *out);
 	int (*readonly)(struct store_stmt *st);
+	int (*nparams)(struct store_stmt *st);
+	int (*bind)(struct store_stmt *st, int ordinal, const struct rvalue *v, struct rerr *err);
+	void (*reset)(struct store_stmt *st);
 	int64_t (*changes)(struct store_conn *c);
 	void (*finalize)(struct store_stmt *st);
 	int (*exec)(struct store_conn *c, const char *sql, struct rerr *err);
@@ -97,6 +101,12 @@ static inline enum rtype store_col_type(struct store_stmt *st, int i, int32_t *t
 static inline void store_col_value(struct store_stmt *st, int i, struct rvalue *out)
 { st->conn->store->ops->col_value(st, i, out); }
 static inline int store_readonly(struct store_stmt *st) { return st->conn->store->ops->readonly(st); }
+static inline int store_nparams(struct store_stmt *st) { return st->conn->store->ops->nparams(st); }
+/* Bind the value of parameter `ordinal` (1-based, the unified numbering of host/sql). */
+static inline int store_bind(struct store_stmt *st, int ordinal, const struct rvalue *v, struct rerr *err)
+{ return st->conn->store->ops->bind(st, ordinal, v, err); }
+/* Rewind to before the first step and clear the bindings, so the statement can run again. */
+static inline void store_reset(struct store_stmt *st) { st->conn->store->ops->reset(st); }
 static inline int64_t store_changes(struct store_conn *c) { return c->store->ops->changes(c); }
 static inline void store_finalize(struct store_stmt *st) { st->conn->store->ops->finalize(st); }
 static inline int store_exec(struct store_conn *c, const char *sql, struct rerr *err)

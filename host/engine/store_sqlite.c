@@ -335,6 +335,75 @@ static int store_sqlite_readonly(struct store_stmt *base)
 	return sqlite3_stmt_readonly(((struct sqlite_stmt *)base)->st);
 }
 
+/*
+ * The highest parameter ordinal.  Until every dialect is deparsed to ?NNN,
+ * PostgreSQL's $n reaches SQLite as written, where it is a named parameter;
+ * "$n" and "?n" both count as ordinal n.
+ */
+static int store_sqlite_nparams(struct store_stmt *base)
+{
+	sqlite3_stmt *st = ((struct sqlite_stmt *)base)->st;
+	int n = sqlite3_bind_parameter_count(st), max = 0;
+	for (int i = 1; i <= n; i++) {
+		const char *name = sqlite3_bind_parameter_name(st, i);
+		int ord = i;
+		if (name && (name[0] == '$' || name[0] == '?') && name[1] >= '0' && name[1] <= '9')
+			ord = atoi(name + 1);
+		else if (name)
+			ord = i;
+		if (ord > max)
+			max = ord;
+	}
+	return max;
+}
+
+static int store_sqlite_bind_index(sqlite3_stmt *st, int ordinal)
+{
+	char name[16];
+	snprintf(name, sizeof(name), "$%d", ordinal);
+	int idx = sqlite3_bind_parameter_index(st, name);
+	if (idx)
+		return idx;
+	snprintf(name, sizeof(name), "?%d", ordinal);
+	idx = sqlite3_bind_parameter_index(st, name);
+	return idx ? idx : ordinal;
+}
+
+static int store_sqlite_bind(struct store_stmt *base, int ordinal, const struct rvalue *v, struct rerr *err)
+{
+	sqlite3_stmt *st = ((struct sqlite_stmt *)base)->st;
+	int idx = store_sqlite_bind_index(st, ordinal), rc;
+	if (idx < 1 || idx > sqlite3_bind_parameter_count(st))
+		return rerr_set(err, ERR_PROTOCOL_VIOLATION, "bind message supplies parameter %d, but the statement has %d",
+				ordinal, sqlite3_bind_parameter_count(st));
+	switch (v->kind) {
+	case RV_NULL:
+		rc = sqlite3_bind_null(st, idx);
+		break;
+	case RV_INT:
+		rc = sqlite3_bind_int64(st, idx, v->i);
+		break;
+	case RV_FLOAT:
+		rc = sqlite3_bind_double(st, idx, v->f);
+		break;
+	case RV_BLOB:
+		rc = sqlite3_bind_blob64(st, idx, v->p, v->n, SQLITE_TRANSIENT);
+		break;
+	default:
+		rc = sqlite3_bind_text64(st, idx, (const char *)v->p, v->n, SQLITE_TRANSIENT, SQLITE_UTF8);
+		break;
+	}
+	return rc == SQLITE_OK ? 0 : store_sqlite_error(sqlite3_db_handle(st), rc, err);
+}
+
+static void store_sqlite_reset(struct store_stmt *base)
+{
+	struct sqlite_stmt *s = (struct sqlite_stmt *)base;
+	sqlite3_reset(s->st);
+	sqlite3_clear_bindings(s->st);
+	s->has_row = 0;
+}
+
 static int64_t store_sqlite_changes(struct store_conn *base)
 {
 	return sqlite3_changes64(((struct sqlite_conn *)base)->db);
@@ -373,6 +442,9 @@ static const struct store_ops store_sqlite_ops = {
 	.col_type = store_sqlite_col_type,
 	.col_value = store_sqlite_col_value,
 	.readonly = store_sqlite_readonly,
+	.nparams = store_sqlite_nparams,
+	.bind = store_sqlite_bind,
+	.reset = store_sqlite_reset,
 	.changes = store_sqlite_changes,
 	.finalize = store_sqlite_finalize,
 	.exec = store_sqlite_exec,

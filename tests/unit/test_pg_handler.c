@@ -315,6 +315,179 @@ static void split_delivery_is_reassembled(void)
 	end(&c);
 }
 
+
+/* ---- extended query protocol ---- */
+
+static void put_parse(struct buf *b, const char *name, const char *sql, int n, const uint32_t *oids)
+{
+	size_t at = pg_msg_begin(b, 'P');
+	buf_put_cstr(b, name);
+	buf_put_cstr(b, sql);
+	buf_put_be16(b, (uint16_t)n);
+	for (int i = 0; i < n; i++)
+		buf_put_be32(b, oids[i]);
+	pg_msg_end(b, at);
+}
+
+/* Bind with every parameter in text format and every result in `rfmt`. */
+static void put_bind(struct buf *b, const char *portal, const char *stmt, int n, const char *const *vals, int rfmt)
+{
+	size_t at = pg_msg_begin(b, 'B');
+	buf_put_cstr(b, portal);
+	buf_put_cstr(b, stmt);
+	buf_put_be16(b, 0);
+	buf_put_be16(b, (uint16_t)n);
+	for (int i = 0; i < n; i++) {
+		if (!vals[i]) {
+			buf_put_be32(b, 0xffffffffu);
+			continue;
+		}
+		buf_put_be32(b, (uint32_t)strlen(vals[i]));
+		buf_append(b, vals[i], strlen(vals[i]));
+	}
+	buf_put_be16(b, 1);
+	buf_put_be16(b, (uint16_t)rfmt);
+	pg_msg_end(b, at);
+}
+
+static void put_simple(struct buf *b, char type, char sub, const char *name)
+{
+	size_t at = pg_msg_begin(b, type);
+	if (sub)
+		buf_put_u8(b, (uint8_t)sub);
+	if (name)
+		buf_put_cstr(b, name);
+	pg_msg_end(b, at);
+}
+
+static void put_execute(struct buf *b, const char *portal, uint32_t max_rows)
+{
+	size_t at = pg_msg_begin(b, 'E');
+	buf_put_cstr(b, portal);
+	buf_put_be32(b, max_rows);
+	pg_msg_end(b, at);
+}
+
+static void extended_parse_bind_execute_with_row_limit(void)
+{
+	struct conn c;
+	CU_ASSERT_EQUAL_FATAL(login(&c, "demo"), 0);
+	query(&c, "create table x1 (v integer); insert into x1 values (1), (2), (3)");
+	struct buf b;
+	buf_init(&b);
+	const uint32_t int4 = 23;
+	put_parse(&b, "s1", "select v from x1 where v >= $1 order by v", 1, &int4);
+	const char *const one[] = {"2"};
+	put_bind(&b, "p1", "s1", 1, one, 1); /* binary results */
+	put_simple(&b, 'D', 'S', "s1");
+	put_execute(&b, "p1", 1);
+	put_execute(&b, "p1", 0);
+	put_simple(&b, 'S', 0, NULL);
+	buf_reset(&c.out);
+	CU_ASSERT_EQUAL(feed(&c, b.data, b.len), 0);
+	uint32_t len;
+	CU_ASSERT_PTR_NOT_NULL(find_msg(&c, '1', 0, &len)); /* ParseComplete */
+	CU_ASSERT_PTR_NOT_NULL(find_msg(&c, '2', 0, &len)); /* BindComplete */
+	const uint8_t *t = find_msg(&c, 't', 0, &len);     /* ParameterDescription */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(rd_be16(t), 1);
+	CU_ASSERT_EQUAL(rd_be32(t + 2), 23);
+	const uint8_t *d = find_msg(&c, 'D', 0, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_EQUAL(rd_be32(d + 2), 4); /* binary int4 */
+	CU_ASSERT_EQUAL(rd_be32(d + 6), 2);
+	CU_ASSERT_PTR_NOT_NULL(find_msg(&c, 's', 0, &len)); /* PortalSuspended after one row */
+	d = find_msg(&c, 'D', 1, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_EQUAL(rd_be32(d + 6), 3);
+	const uint8_t *tag = find_msg(&c, 'C', 0, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tag);
+	CU_ASSERT_STRING_EQUAL((const char *)tag, "SELECT 1");
+	CU_ASSERT_PTR_NOT_NULL(find_msg(&c, 'Z', 0, &len));
+	buf_free(&b);
+	end(&c);
+}
+
+static void extended_errors_skip_to_sync(void)
+{
+	struct conn c;
+	CU_ASSERT_EQUAL_FATAL(login(&c, "demo"), 0);
+	struct buf b;
+	buf_init(&b);
+	const char *const none[] = {NULL};
+	put_bind(&b, "", "nosuch", 0, none, 0);   /* unknown statement: 26000 */
+	put_execute(&b, "", 0);                    /* skipped */
+	put_simple(&b, 'S', 0, NULL);
+	buf_reset(&c.out);
+	CU_ASSERT_EQUAL(feed(&c, b.data, b.len), 0);
+	uint32_t len;
+	const uint8_t *e = find_msg(&c, 'E', 0, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(memmem(e, len, "C26000", 6) != NULL);
+	CU_ASSERT_PTR_NULL(find_msg(&c, 'E', 1, &len)); /* the Execute was skipped, not answered */
+	CU_ASSERT_PTR_NOT_NULL(find_msg(&c, 'Z', 0, &len));
+
+	buf_reset(&b);
+	put_parse(&b, "", "select $1", 0, NULL);
+	put_bind(&b, "", "", 0, none, 0);          /* one parameter required, none given: 08P01 */
+	put_simple(&b, 'S', 0, NULL);
+	put_parse(&b, "", "select 1; select 2", 0, NULL); /* several statements: 42601 */
+	put_simple(&b, 'S', 0, NULL);
+	put_execute(&b, "nope", 0);                /* unknown portal: 34000 */
+	put_simple(&b, 'S', 0, NULL);
+	buf_reset(&c.out);
+	CU_ASSERT_EQUAL(feed(&c, b.data, b.len), 0);
+	e = find_msg(&c, 'E', 0, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(memmem(e, len, "C08P01", 6) != NULL);
+	e = find_msg(&c, 'E', 1, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(memmem(e, len, "C42601", 6) != NULL);
+	e = find_msg(&c, 'E', 2, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(memmem(e, len, "C34000", 6) != NULL);
+	CU_ASSERT_PTR_NOT_NULL(find_msg(&c, 'Z', 2, &len));
+
+	buf_reset(&b);
+	put_parse(&b, "dup", "select 1", 0, NULL);
+	put_parse(&b, "dup", "select 2", 0, NULL); /* 42P05 */
+	put_simple(&b, 'S', 0, NULL);
+	put_simple(&b, 'C', 'S', "dup");
+	put_parse(&b, "dup", "select 2", 0, NULL); /* closed, so the name is free again */
+	put_simple(&b, 'S', 0, NULL);
+	buf_reset(&c.out);
+	CU_ASSERT_EQUAL(feed(&c, b.data, b.len), 0);
+	e = find_msg(&c, 'E', 0, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(memmem(e, len, "C42P05", 6) != NULL);
+	CU_ASSERT_PTR_NOT_NULL(find_msg(&c, '3', 0, &len)); /* CloseComplete */
+	CU_ASSERT_PTR_NOT_NULL(find_msg(&c, '1', 1, &len)); /* the second ParseComplete */
+	CU_ASSERT_PTR_NULL(find_msg(&c, 'E', 1, &len));
+	buf_free(&b);
+	end(&c);
+}
+
+static void extended_bad_parameter_text_is_22P02(void)
+{
+	struct conn c;
+	CU_ASSERT_EQUAL_FATAL(login(&c, "demo"), 0);
+	struct buf b;
+	buf_init(&b);
+	const uint32_t int4 = 23;
+	put_parse(&b, "", "select $1", 1, &int4);
+	const char *const bad[] = {"12x"};
+	put_bind(&b, "", "", 1, bad, 0);
+	put_simple(&b, 'S', 0, NULL);
+	buf_reset(&c.out);
+	CU_ASSERT_EQUAL(feed(&c, b.data, b.len), 0);
+	uint32_t len;
+	const uint8_t *e = find_msg(&c, 'E', 0, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(memmem(e, len, "C22P02", 6) != NULL);
+	buf_free(&b);
+	end(&c);
+}
+
 void suite_pg_handler(void);
 void suite_pg_handler(void)
 {
@@ -325,4 +498,7 @@ void suite_pg_handler(void)
 	CU_add_test(s, "oversized and unknown messages close with 08P01", oversized_and_unknown_messages_close_with_08P01);
 	CU_add_test(s, "SSLRequest without TLS is declined", ssl_request_without_tls_is_declined);
 	CU_add_test(s, "split delivery is reassembled", split_delivery_is_reassembled);
+	CU_add_test(s, "extended: Parse/Bind/Execute with a row limit", extended_parse_bind_execute_with_row_limit);
+	CU_add_test(s, "extended: errors skip to Sync", extended_errors_skip_to_sync);
+	CU_add_test(s, "extended: bad parameter text is 22P02", extended_bad_parameter_text_is_22P02);
 }

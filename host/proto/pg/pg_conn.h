@@ -11,7 +11,9 @@
  *   SASL_FINAL --SASLResponse (ok)--------> READY           [pg_auth_final: SASLFinal, AuthOk, status, key, 'Z']
  *   SASL_* --bad proof / malformed--------> (closed)        [FATAL 28P01 / 08P01]
  *   READY --Query-------------------------> READY           [pg_simple_query]
- *   READY --Parse/Bind/...----------------> SKIP_TO_SYNC    [error: not served yet]
+ *   READY --Parse/Bind/Describe/Execute/Close/Flush--> READY [pg_extended_message]
+ *   READY --Sync--------------------------> READY           [pg_extended_message: 'Z']
+ *   READY --error in an extended message--> SKIP_TO_SYNC    [ErrorResponse]
  *   SKIP_TO_SYNC --Sync-------------------> READY           ['Z']
  *   any --Terminate / protocol violation--> (closed)
  */
@@ -23,9 +25,31 @@
 #include "auth/scram.h"
 #include "engine/session.h"
 #include "net/conn.h"
+#include "proto/pg/pg_rows.h"
 #include "proto/pg/pg_wire.h"
 
 enum pg_state { PG_STARTUP, PG_SASL_INITIAL, PG_SASL_FINAL, PG_READY, PG_SKIP_TO_SYNC };
+
+/* A prepared statement of the extended protocol ("" is the unnamed one). */
+struct pg_stmt {
+	struct pg_stmt *next;
+	char *name;
+	struct session_stmt *st;
+	int nparams;
+	uint32_t *param_oids; /* what the client declared, else what the engine inferred */
+};
+
+/* A portal: a bound statement, possibly part-way through its rows. */
+struct pg_portal {
+	struct pg_portal *next;
+	char *name;
+	struct session_portal *p;
+	int ncols;
+	enum rtype *types;
+	int16_t *formats;
+	struct pg_formats fmt;
+	const struct column_desc *cols;
+};
 
 struct pg_conn {
 	enum pg_state state;
@@ -38,6 +62,8 @@ struct pg_conn {
 	struct scram_server *scram;
 	struct session *session;
 	uint32_t backend_pid, backend_key;
+	struct pg_stmt *stmts;
+	struct pg_portal *portals;
 };
 
 /* pg_startup.c */
@@ -48,5 +74,9 @@ int pg_auth_message(struct conn *c, struct pg_conn *pc, const struct pg_msg *m);
 /* pg_simple_query.c */
 int pg_simple_query(struct conn *c, struct pg_conn *pc, const struct pg_msg *m);
 char pg_txn_status(const struct pg_conn *pc);
+void pg_put_command_complete(struct buf *b, const struct stmt_result *res);
+/* pg_extended.c */
+int pg_extended_message(struct conn *c, struct pg_conn *pc, const struct pg_msg *m);
+void pg_extended_close_all(struct pg_conn *pc);
 
 #endif

@@ -33,18 +33,11 @@ static void pg_close(struct conn *c)
 		return;
 	if (pc->session && session_txn_state(pc->session) != TXN_IDLE)
 		log_info("txn_abandoned", "protocol=pg conn=%llu peer=%s", (unsigned long long)c->id, c->peer);
+	pg_extended_close_all(pc); /* portals and statements before their session */
 	session_close(pc->session);
 	scram_server_free(pc->scram);
 	free(pc);
 	c->proto_state = NULL;
-}
-
-static int pg_extended_not_served(struct conn *c, struct pg_conn *pc)
-{
-	pg_put_error_msg(&c->out, ERR_FEATURE_NOT_SUPPORTED, 0,
-			 "the extended query protocol is not served yet; use the simple query protocol");
-	pc->state = PG_SKIP_TO_SYNC;
-	return 0;
 }
 
 static int pg_ready_message(struct conn *c, struct pg_conn *pc, const struct pg_msg *m)
@@ -54,9 +47,10 @@ static int pg_ready_message(struct conn *c, struct pg_conn *pc, const struct pg_
 		return pg_simple_query(c, pc, m);
 	case 'X':
 		return -1;
-	case 'P': case 'B': case 'D': case 'E': case 'C': case 'H': case 'F':
-		return pg_extended_not_served(c, pc);
-	case 'S':
+	case 'P': case 'B': case 'D': case 'E': case 'C': case 'H': case 'S':
+		return pg_extended_message(c, pc, m);
+	case 'F':
+		pg_put_error_msg(&c->out, ERR_FEATURE_NOT_SUPPORTED, 0, "the function call protocol is not supported");
 		pg_put_ready(&c->out, pg_txn_status(pc));
 		return 0;
 	default: {

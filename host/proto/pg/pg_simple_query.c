@@ -12,46 +12,29 @@
 #include <string.h>
 
 #include "proto/pg/pg_conn.h"
+#include "proto/pg/pg_rows.h"
 #include "proto/pg/pg_types.h"
 
 struct pg_row_ctx {
 	struct conn *c;
 	enum rtype types[1664];
+	struct pg_formats text;
+	struct rerr err;
 };
 
 static int pg_sink_columns(void *ctx, int n, const struct column_desc *cols)
 {
 	struct pg_row_ctx *rc = ctx;
-	struct buf *b = &rc->c->out;
-	size_t at = pg_msg_begin(b, 'T');
-	buf_put_be16(b, (uint16_t)n);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++)
 		rc->types[i] = cols[i].type;
-		buf_put_cstr(b, cols[i].name);
-		buf_put_be32(b, 0); /* table OID */
-		buf_put_be16(b, 0); /* column number */
-		buf_put_be32(b, pg_type_oid(cols[i].type));
-		buf_put_be16(b, (uint16_t)pg_type_len(cols[i].type));
-		int32_t typmod = cols[i].typmod;
-		if (typmod >= 0 && (cols[i].type == RT_VARCHAR || cols[i].type == RT_CHAR))
-			typmod += 4; /* PostgreSQL's VARHDRSZ */
-		buf_put_be32(b, (uint32_t)typmod);
-		buf_put_be16(b, 0); /* text format */
-	}
-	pg_msg_end(b, at);
+	pg_put_row_description(&rc->c->out, n, cols, &rc->text);
 	return 0;
 }
 
 static int pg_sink_row(void *ctx, int n, const struct rvalue *vals)
 {
 	struct pg_row_ctx *rc = ctx;
-	struct buf *b = &rc->c->out;
-	size_t at = pg_msg_begin(b, 'D');
-	buf_put_be16(b, (uint16_t)n);
-	for (int i = 0; i < n; i++)
-		pg_put_text_value(b, rc->types[i], &vals[i]);
-	pg_msg_end(b, at);
-	return 0;
+	return pg_put_data_row(&rc->c->out, n, rc->types, vals, &rc->text, &rc->err);
 }
 
 static void pg_sink_notice(void *ctx, const struct rerr *e)
@@ -72,7 +55,7 @@ char pg_txn_status(const struct pg_conn *pc)
 	}
 }
 
-static void pg_put_command_complete(struct buf *b, const struct stmt_result *res)
+void pg_put_command_complete(struct buf *b, const struct stmt_result *res)
 {
 	size_t at = pg_msg_begin(b, 'C');
 	switch (res->kind) {

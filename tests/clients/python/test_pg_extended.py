@@ -1,0 +1,134 @@
+"""The extended query protocol through real drivers that use it: asyncpg (named statements,
+binary results, portals with row limits) and psycopg 3 (server-side parameter binding)."""
+import asyncio
+
+import asyncpg
+import psycopg
+import psycopg.errors
+import pytest
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def connect(server):
+    return await asyncpg.connect(host="127.0.0.1", port=server.pg_port, user="demo", password="demo",
+                                 database="demo", ssl="require")
+
+
+def test_asyncpg_rows_in_binary_with_types(server):
+    async def body():
+        c = await connect(server)
+        try:
+            await c.execute("create table ext_types (id integer primary key, name text, score double precision, big bigint)")
+            await c.execute("insert into ext_types values (1, 'a', 1.5, 9000000000), (2, null, -0.25, -1)")
+            rows = await c.fetch("select id, name, score, big from ext_types order by id")
+            assert [tuple(r) for r in rows] == [(1, "a", 1.5, 9000000000), (2, None, -0.25, -1)]
+        finally:
+            await c.close()
+    run(body())
+
+
+def test_asyncpg_prepared_statement_reused(server):
+    async def body():
+        c = await connect(server)
+        try:
+            await c.execute("create table ext_prep (v integer)")
+            await c.execute("insert into ext_prep values (1), (2), (3)")
+            stmt = await c.prepare("select v from ext_prep order by v")
+            assert [r["v"] for r in await stmt.fetch()] == [1, 2, 3]
+            await c.execute("insert into ext_prep values (4)")
+            assert [r["v"] for r in await stmt.fetch()] == [1, 2, 3, 4]  # the same server-side statement, run again
+        finally:
+            await c.close()
+    run(body())
+
+
+def test_asyncpg_cursor_fetches_in_batches(server):
+    async def body():
+        c = await connect(server)
+        try:
+            await c.execute("create table ext_big (v integer)")
+            await c.execute("insert into ext_big with recursive n(x) as (select 1 union all select x + 1 from n where x < 5000) select x from n")
+            async with c.transaction():
+                seen = [r["v"] async for r in c.cursor("select v from ext_big order by v", prefetch=100)]
+                assert seen == list(range(1, 5001))
+                cur = await c.cursor("select v from ext_big order by v")
+                assert [r["v"] for r in await cur.fetch(3)] == [1, 2, 3]
+                assert [r["v"] for r in await cur.fetch(2)] == [4, 5]  # the portal resumed where it stopped
+        finally:
+            await c.close()
+    run(body())
+
+
+def test_asyncpg_errors_and_transactions(server):
+    async def body():
+        c = await connect(server)
+        try:
+            await c.execute("create table ext_tx (id integer primary key)")
+            with pytest.raises(asyncpg.exceptions.UndefinedTableError):
+                await c.fetch("select * from nosuch")
+            await c.execute("insert into ext_tx values (1)")
+            with pytest.raises(asyncpg.exceptions.UniqueViolationError) as e:
+                await c.execute("insert into ext_tx values (1)")
+            assert e.value.sqlstate == "23505"
+            with pytest.raises(RuntimeError):
+                async with c.transaction():
+                    await c.execute("insert into ext_tx values (2)")
+                    raise RuntimeError("roll it back")
+            assert [r["id"] for r in await c.fetch("select id from ext_tx")] == [1]
+            async with c.transaction():
+                await c.execute("insert into ext_tx values (3)")
+            assert [r["id"] for r in await c.fetch("select id from ext_tx order by id")] == [1, 3]
+        finally:
+            await c.close()
+    run(body())
+
+
+def psycopg3(server):
+    return psycopg.connect(f"host=127.0.0.1 port={server.pg_port} user=demo password=demo dbname=demo sslmode=require")
+
+
+def test_psycopg3_server_side_binding(server):
+    with psycopg3(server) as conn:
+        conn.execute("create table ext_p3 (id integer primary key, name text, score double precision)")
+        with conn.cursor() as cur:
+            cur.executemany("insert into ext_p3 values (%s, %s, %s)", [(1, "one", 1.0), (2, "two", None), (3, "it's", 3.5)])
+            cur.execute("select name, score from ext_p3 where id = %s", (3,))
+            assert cur.fetchall() == [("it's", 3.5)]
+            cur.execute("select id from ext_p3 where name = %s", ("two",), prepare=True)
+            assert cur.fetchall() == [(2,)]
+            cur.execute("select id from ext_p3 where name = %s", ("one",), prepare=True)
+            assert cur.fetchall() == [(1,)]
+            cur.execute("select count(*) from ext_p3 where score is null")
+            assert cur.fetchone() == (1,)
+
+
+def test_psycopg3_errors_are_native_classes(server):
+    with psycopg3(server) as conn:
+        conn.execute("create table ext_p3e (id integer primary key)")
+        conn.execute("insert into ext_p3e values (%s)", (1,))
+        conn.commit()
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            conn.execute("insert into ext_p3e values (%s)", (1,))
+        conn.rollback()
+        with pytest.raises(psycopg.errors.SyntaxError):
+            conn.execute("selec %s", (1,))
+        conn.rollback()
+        assert conn.execute("select count(*) from ext_p3e").fetchone() == (1,)
+
+
+@pytest.mark.xfail(strict=True, reason="needs the binder (issue 3): expression and parameter types "
+                   "are known only at execution, while asyncpg asks for them at prepare time")
+def test_asyncpg_expression_and_parameter_types_at_prepare(server):
+    async def body():
+        c = await connect(server)
+        try:
+            await c.execute("create table ext_bind (id integer primary key, name text)")
+            await c.execute("insert into ext_bind values (1, 'a'), (2, 'b')")
+            assert await c.fetchval("select count(*) from ext_bind") == 2
+            assert await c.fetchval("select name from ext_bind where id = $1", 2) == "b"
+        finally:
+            await c.close()
+    run(body())
