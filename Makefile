@@ -37,7 +37,7 @@ HOST_OBJ  := $(HOST_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all run test unit fuzz fuzz-smoke deps venv clean
+.PHONY: all run test unit fuzz fuzz-smoke deps venv clean slt slt-run slt-pending
 
 all: $(BUILD)/rosettad
 
@@ -97,10 +97,32 @@ test: deps
 	$(MAKE) venv
 	$(MAKE) MODE=release unit
 	$(MAKE) MODE=asan unit
+	$(MAKE) slt
 	$(MAKE) MODE=release all
 	$(MAKE) MODE=asan all
 	$(MAKE) fuzz-smoke
 	ROSETTAD=$(CURDIR)/build/asan/rosettad $(VENV)/bin/python -m pytest -q tests/clients
+
+# ---- SQL logic tests (tests/slt) ----------------------------------------
+
+$(BUILD)/slt_runner: tests/slt/slt_runner.c $(BUILD)/librosetta.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/librosetta.a $(LIBS)
+
+# The corpus must pass in both dialects; the self-test must fail exactly as written.
+slt-run: $(BUILD)/slt_runner
+	$(BUILD)/slt_runner --dialect pg tests/slt/corpus/*.slt
+	$(BUILD)/slt_runner --dialect mysql tests/slt/corpus/*.slt
+	@out=$$($(BUILD)/slt_runner --dialect pg tests/slt/selftest/must_fail.slt | tail -1); \
+	  test "$$out" = "3 passed, 11 failed" || { echo "slt self-test: expected '3 passed, 11 failed', got '$$out'"; exit 1; }
+
+slt:
+	$(MAKE) MODE=release slt-run
+	$(MAKE) MODE=asan slt-run
+
+# What the engine does not do yet: reports, never fails.
+slt-pending: $(BUILD)/slt_runner
+	-$(BUILD)/slt_runner --dialect pg tests/slt/pending/*.slt
+	-$(BUILD)/slt_runner --dialect mysql tests/slt/pending/*.slt
 
 # ---- fuzzing (clang, libFuzzer) ----------------------------------------
 

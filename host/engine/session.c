@@ -1,6 +1,17 @@
 /*
  * session.c — statement execution and transaction state (see session.h).
  *
+ * Every statement is planned first (session_plan.c: parse, bind, deparse),
+ * then run here: transaction control and SET by the session, the rest on
+ * the store, with result types from the binder where it knew them and
+ * from the store where it did not.
+ *
+ * Isolation: READ COMMITTED (the default) as session.h describes;
+ * REPEATABLE READ and SERIALIZABLE open the store transaction at BEGIN, so
+ * every statement reads the snapshot of the first one, and a write after
+ * another session's commit fails with 40001 (the store's busy-snapshot
+ * error) — the failure PostgreSQL reports in the same case.
+ *
  * Invariants
  *   1. store_txn implies txn != TXN_IDLE: the store never holds a write
  *      transaction for a session that is not in one.
@@ -13,21 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "engine/session_int.h"
 #include "sql/split.h"
 
 #define SESSION_MAX_COLS 1664 /* PostgreSQL's MaxTupleAttributeNumber */
-
-struct session {
-	struct store_conn *sc;
-	char user[64];
-	char database[64];
-	enum txn_state txn;
-	int store_txn;
-	struct session_opts opts;
-	struct column_desc *cols;
-	struct rvalue *vals;
-	int cols_cap;
-};
 
 int session_open(struct store *store, const char *user, const char *database,
 		 const struct session_opts *opts, struct session **out, struct rerr *err)
@@ -39,6 +40,8 @@ int session_open(struct store *store, const char *user, const char *database,
 		free(s);
 		return -1;
 	}
+	arena_init(&s->arena);
+	s->default_isolation = ISO_READ_COMMITTED;
 	snprintf(s->user, sizeof(s->user), "%s", user);
 	snprintf(s->database, sizeof(s->database), "%s", database);
 	if (opts)
@@ -52,6 +55,8 @@ void session_close(struct session *s)
 	if (!s)
 		return;
 	store_disconnect(s->sc); /* rolls back an open store transaction */
+	arena_free(&s->arena);
+	session_vars_free(s);
 	free(s->cols);
 	free(s->vals);
 	free(s);
@@ -94,16 +99,25 @@ static void session_end_txn(struct session *s, int commit, struct rerr *err)
 }
 
 /* Transaction control statements, handled here rather than by the store. */
-static int session_txn_control(struct session *s, enum stmt_kind kind, const struct result_sink *sink,
-			       struct stmt_result *res, struct rerr *err)
+static int session_txn_control(struct session *s, enum stmt_kind kind, enum ast_isolation iso,
+			       const struct result_sink *sink, struct stmt_result *res, struct rerr *err)
 {
 	switch (kind) {
 	case STMT_BEGIN:
-		if (s->txn != TXN_IDLE)
-			session_notice(sink, ERR_ACTIVE_SQL_TRANSACTION, "there is already a transaction in progress");
-		else
-			s->txn = TXN_OPEN;
 		strcpy(res->verb, "BEGIN");
+		if (s->txn != TXN_IDLE) {
+			session_notice(sink, ERR_ACTIVE_SQL_TRANSACTION, "there is already a transaction in progress");
+			return 0;
+		}
+		s->isolation = iso != ISO_DEFAULT ? iso : s->next_isolation != ISO_DEFAULT ? s->next_isolation
+											  : s->default_isolation;
+		s->next_isolation = ISO_DEFAULT;
+		if (s->isolation >= ISO_REPEATABLE_READ) {
+			if (store_exec(s->sc, "BEGIN", err) < 0) /* one snapshot, from the first read on */
+				return -1;
+			s->store_txn = 1;
+		}
+		s->txn = TXN_OPEN;
 		return 0;
 	case STMT_COMMIT:
 		if (s->txn == TXN_IDLE)
@@ -129,39 +143,51 @@ static int session_txn_control(struct session *s, enum stmt_kind kind, const str
 	}
 }
 
-/* Classify a statement by its leading words and fill res->verb. */
-static enum stmt_kind session_classify(const char *sql, size_t len, struct stmt_result *res)
+/* The text of a SET value: a literal's text, a name, or a number. */
+static void session_set_value(const struct ast_expr *e, struct buf *out)
 {
-	char w1[32], w2[32];
-	size_t p = sql_skip_space(sql, len, 0);
-	if (p >= len || sql[p] == ';')
-		return STMT_EMPTY;
-	p = sql_read_keyword(sql, len, p, w1, sizeof(w1));
-	size_t q = sql_read_keyword(sql, len, sql_skip_space(sql, len, p), w2, sizeof(w2));
-	(void)q;
-	snprintf(res->verb, sizeof(res->verb), "%s", w1[0] ? w1 : "?");
+	if (!e)
+		return;
+	if (e->kind == AST_LIT && e->u.lit.text)
+		buf_printf(out, "%s", e->u.lit.text);
+	else if (e->kind == AST_COLUMN && e->u.column.n)
+		buf_printf(out, "%s", e->u.column.parts[e->u.column.n - 1].s);
+	else if (e->kind == AST_UNARY && e->u.unary.op == AST_OP_NEG) {
+		buf_printf(out, "-");
+		session_set_value(e->u.unary.arg, out);
+	} else if (e->kind == AST_SPECIAL && e->u.special.what == SPECIAL_CURRENT_USER)
+		buf_printf(out, "current_user");
+}
 
-	if (!strcmp(w1, "BEGIN") || (!strcmp(w1, "START") && !strcmp(w2, "TRANSACTION")))
-		return STMT_BEGIN;
-	if (!strcmp(w1, "COMMIT") || !strcmp(w1, "END"))
-		return STMT_COMMIT;
-	if ((!strcmp(w1, "ROLLBACK") || !strcmp(w1, "ABORT")) && strcmp(w2, "TO") != 0)
-		return STMT_ROLLBACK;
-	if (!strcmp(w1, "SELECT") || !strcmp(w1, "WITH") || !strcmp(w1, "VALUES") || !strcmp(w1, "TABLE"))
-		return STMT_SELECT;
-	if (!strcmp(w1, "INSERT") || !strcmp(w1, "REPLACE"))
-		return STMT_INSERT;
-	if (!strcmp(w1, "UPDATE"))
-		return STMT_UPDATE;
-	if (!strcmp(w1, "DELETE"))
-		return STMT_DELETE;
-	if ((!strcmp(w1, "CREATE") || !strcmp(w1, "DROP") || !strcmp(w1, "ALTER")) && w2[0]) {
-		/* "CREATE UNIQUE INDEX" and "CREATE TEMP TABLE" are tagged by their object */
-		if (!strcmp(w2, "UNIQUE") || !strcmp(w2, "TEMP") || !strcmp(w2, "TEMPORARY"))
-			sql_read_keyword(sql, len, sql_skip_space(sql, len, q), w2, sizeof(w2));
-		snprintf(res->verb, sizeof(res->verb), "%s %s", w1, w2);
+/* SET name = value [, name = value ...] and SET [SESSION CHARACTERISTICS AS] TRANSACTION. */
+static int session_apply_set(struct session *s, const struct ast_stmt *ast, struct rerr *err)
+{
+	for (const struct ast_set *set = ast->u.set; set; set = set->next) {
+		if (ast->kind == AST_SET_TRANSACTION || !set->name) {
+			if (set->txn.isolation == ISO_DEFAULT)
+				continue;
+			if (set->scope == SET_SESSION)
+				s->default_isolation = set->txn.isolation;
+			else if (s->txn == TXN_OPEN && !s->store_txn)
+				s->isolation = set->txn.isolation;
+			else
+				s->next_isolation = set->txn.isolation;
+			continue;
+		}
+		struct buf v;
+		buf_init(&v);
+		for (int i = 0; i < set->value.n; i++) {
+			if (i)
+				buf_printf(&v, ", ");
+			session_set_value(set->value.v[i], &v);
+		}
+		buf_put_u8(&v, 0);
+		int rc = session_var_set(s, set->name, set->to_default ? "" : (const char *)v.data, err);
+		buf_free(&v);
+		if (rc < 0)
+			return -1;
 	}
-	return STMT_OTHER;
+	return 0;
 }
 
 static int session_ensure_cols(struct session *s, int n)
@@ -180,12 +206,24 @@ static int session_ensure_cols(struct session *s, int n)
 	return 0;
 }
 
-static int session_describe(struct session *s, struct store_stmt *st, int n, const struct result_sink *sink)
+/*
+ * Describe the result columns: names as the store reports them (the
+ * deparser aliased each to the name its ecosystem gives), types from the
+ * binder where it knew them, else from the store (declared type, or the
+ * first row's value for an expression).
+ */
+static int session_describe(struct session *s, struct store_stmt *st, int n, const struct bind_result *bound,
+			    const struct result_sink *sink)
 {
 	for (int i = 0; i < n; i++) {
 		s->cols[i].name = store_col_name(st, i);
 		s->cols[i].type = store_col_type(st, i, &s->cols[i].typmod);
 		s->cols[i].table = NULL;
+		if (bound && bound->ncols == n && bound->cols[i].type != RT_UNKNOWN) {
+			s->cols[i].type = bound->cols[i].type;
+			if (bound->cols[i].typmod >= 0)
+				s->cols[i].typmod = bound->cols[i].typmod;
+		}
 	}
 	return sink && sink->columns ? sink->columns(sink->ctx, n, s->cols) : 0;
 }
@@ -212,8 +250,8 @@ static int session_before_run(struct session *s, struct store_stmt *st, const st
  * Sets *suspended when it stopped at max_rows; res->rows accumulates.
  */
 static int session_step_rows(struct session *s, struct store_stmt *st, int64_t max_rows, int describe,
-			     const struct result_sink *sink, struct stmt_result *res, int *suspended,
-			     struct rerr *err)
+			     const struct bind_result *bound, const struct result_sink *sink, struct stmt_result *res,
+			     int *suspended, struct rerr *err)
 {
 	int n = store_ncols(st);
 	*suspended = 0;
@@ -231,7 +269,7 @@ static int session_step_rows(struct session *s, struct store_stmt *st, int64_t m
 		if (rc < 0)
 			return -1;
 		if (n > 0 && describe) {
-			if (session_describe(s, st, n, sink) < 0)
+			if (session_describe(s, st, n, bound, sink) < 0)
 				return rerr_set(err, ERR_CONNECTION_FAILURE, "client went away");
 			describe = 0;
 		}
@@ -284,45 +322,88 @@ static int session_after(struct session *s, const struct stmt_result *res, int r
 	return 0;
 }
 
+/* Run a planned store statement (or several: the deparser may emit more than one), streaming rows. */
+static int session_run_store(struct session *s, const struct session_plan *p, const struct result_sink *sink,
+			     struct stmt_result *res, struct rerr *err)
+{
+	size_t off = 0;
+	int suspended;
+	while (off < p->len) {
+		struct store_stmt *st = NULL;
+		size_t used = 0;
+		if (store_prepare(s->sc, p->text + off, p->len - off, &st, &used, err) < 0) {
+			session_plan_store_error(p, err);
+			return -1;
+		}
+		off += used ? used : p->len - off;
+		if (!st)
+			continue;
+		int rc = session_before_run(s, st, res, err);
+		if (rc == 0)
+			rc = session_step_rows(s, st, 0, 1, &p->bound, sink, res, &suspended, err);
+		store_finalize(st);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Execute a plan that is not a store statement, or one that is. */
+static int session_run_plan(struct session *s, const struct session_plan *p, const struct result_sink *sink,
+			    struct stmt_result *res, struct rerr *err)
+{
+	switch (p->action) {
+	case PLAN_EMPTY:
+	case PLAN_NOOP:
+		return 0;
+	case PLAN_TXN:
+		return session_txn_control(s, res->kind, p->isolation, sink, res, err);
+	case PLAN_SET:
+		return session_apply_set(s, p->ast, err);
+	case PLAN_STORE:
+		return session_run_store(s, p, sink, res, err);
+	}
+	return 0;
+}
+
 int session_execute(struct session *s, const char *sql, size_t len, size_t *used,
 		    const struct result_sink *sink, struct stmt_result *res, struct rerr *err)
 {
 	memset(res, 0, sizeof(*res));
 	rerr_clear(err);
-	size_t end = sql_statement_end(sql, len, 0);
-	*used = end;
-	res->kind = session_classify(sql, end, res);
-	if (res->kind == STMT_EMPTY)
+	struct session_plan p;
+	if (session_plan(s, sql, len, used, &p, err) < 0) {
+		*res = p.proto;
+		if (s->txn == TXN_FAILED)
+			return rerr_set(err, ERR_IN_FAILED_SQL_TRANSACTION,
+					"current transaction is aborted, commands ignored until end of transaction block");
+		return session_after(s, res, -1);
+	}
+	*res = p.proto;
+	if (p.action == PLAN_EMPTY)
 		return 0;
 	if (session_admit(s, res, err) < 0)
 		return -1;
-	if (session_is_txn_control(res->kind))
-		return session_txn_control(s, res->kind, sink, res, err);
-
-	struct store_stmt *st = NULL;
-	size_t stmt_used = 0;
-	int suspended;
-	int rc = store_prepare(s->sc, sql, end, &st, &stmt_used, err);
-	if (rc == 0 && st) {
-		rc = session_before_run(s, st, res, err);
-		if (rc == 0)
-			rc = session_step_rows(s, st, 0, 1, sink, res, &suspended, err);
-		store_finalize(st);
-	}
-	return session_after(s, res, rc);
+	if (p.action == PLAN_TXN)
+		return session_run_plan(s, &p, sink, res, err);
+	return session_after(s, res, session_run_plan(s, &p, sink, res, err));
 }
 
 /* ---- prepared statements and portals -------------------------------- */
 
 struct session_stmt {
 	struct session *s;
-	char *sql;
+	enum plan_action action;
+	char *sql;                /* the client's text (a non-store plan is planned again when run) */
+	size_t sql_len;
+	char *text;               /* PLAN_STORE: the store's SQL */
 	size_t len;
 	struct stmt_result proto; /* kind and verb */
 	int nparams;
 	enum rtype *param_types;
 	int ncols;
 	struct column_desc *cols;
+	struct bind_result bound; /* cols above, for session_step_rows */
 	struct store_stmt *cached; /* compiled at prepare; lent to one portal at a time */
 	int portals;               /* open portals; the statement outlives its close while > 0 */
 	int closed;
@@ -343,49 +424,81 @@ static void session_stmt_free(struct session_stmt *st)
 		free((char *)st->cols[i].name);
 	free(st->cols);
 	free(st->param_types);
+	free(st->text);
 	free(st->sql);
 	free(st);
+}
+
+static char *session_strndup(const char *p, size_t n)
+{
+	char *s = malloc(n + 1);
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = 0;
+	}
+	return s;
 }
 
 int session_prepare(struct session *s, const char *sql, size_t len, struct session_stmt **out,
 		    struct rerr *err)
 {
 	rerr_clear(err);
+	struct session_plan p;
+	size_t used;
+	if (session_plan(s, sql, len, &used, &p, err) < 0)
+		return -1;
 	struct session_stmt *st = calloc(1, sizeof(*st));
-	if (!st)
-		return rerr_set(err, ERR_INTERNAL, "out of memory");
-	st->s = s;
-	size_t end = sql_statement_end(sql, len, 0);
-	st->proto.kind = session_classify(sql, end, &st->proto);
-	st->sql = malloc(end + 1);
-	if (!st->sql) {
+	if (!st || !(st->sql = session_strndup(sql, used))) {
 		free(st);
 		return rerr_set(err, ERR_INTERNAL, "out of memory");
 	}
-	memcpy(st->sql, sql, end);
-	st->sql[end] = 0;
-	st->len = end;
-	if (st->proto.kind != STMT_EMPTY && !session_is_txn_control(st->proto.kind)) {
-		size_t used;
-		if (store_prepare(s->sc, st->sql, st->len, &st->cached, &used, err) < 0) {
-			session_stmt_free(st);
-			return -1;
-		}
-		if (st->cached) {
-			st->nparams = store_nparams(st->cached);
-			st->ncols = store_ncols(st->cached);
-		}
-		st->param_types = calloc((size_t)st->nparams + 1, sizeof(*st->param_types));
-		st->cols = calloc((size_t)st->ncols + 1, sizeof(*st->cols));
-		if (!st->param_types || !st->cols) {
+	st->s = s;
+	st->sql_len = used;
+	st->action = p.action;
+	st->proto = p.proto;
+	int store_params = 0;
+	if (p.action == PLAN_STORE) {
+		size_t stmt_used;
+		if (!(st->text = session_strndup(p.text, p.len))) {
 			session_stmt_free(st);
 			return rerr_set(err, ERR_INTERNAL, "out of memory");
 		}
-		for (int i = 0; i < st->ncols; i++) {
-			st->cols[i].name = strdup(store_col_name(st->cached, i));
-			st->cols[i].type = store_col_type(st->cached, i, &st->cols[i].typmod);
+		st->len = p.len;
+		if (store_prepare(s->sc, st->text, st->len, &st->cached, &stmt_used, err) < 0) {
+			session_plan_store_error(&p, err);
+			session_stmt_free(st);
+			return -1;
+		}
+		if (sql_skip_space(st->text, st->len, stmt_used) < st->len) {
+			session_stmt_free(st);
+			return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED,
+					"this statement cannot be prepared (it runs as several store statements)");
+		}
+		if (st->cached) {
+			store_params = store_nparams(st->cached);
+			st->ncols = store_ncols(st->cached);
 		}
 	}
+	st->nparams = p.bound.nparams > store_params ? p.bound.nparams : store_params;
+	st->param_types = calloc((size_t)st->nparams + 1, sizeof(*st->param_types));
+	st->cols = calloc((size_t)st->ncols + 1, sizeof(*st->cols));
+	if (!st->param_types || !st->cols) {
+		session_stmt_free(st);
+		return rerr_set(err, ERR_INTERNAL, "out of memory");
+	}
+	for (int i = 0; i < st->nparams && i < p.bound.nparams; i++)
+		st->param_types[i] = p.bound.param_types[i];
+	for (int i = 0; i < st->ncols; i++) {
+		st->cols[i].name = strdup(store_col_name(st->cached, i));
+		st->cols[i].type = store_col_type(st->cached, i, &st->cols[i].typmod);
+		if (p.bound.ncols == st->ncols && p.bound.cols[i].type != RT_UNKNOWN) {
+			st->cols[i].type = p.bound.cols[i].type;
+			if (p.bound.cols[i].typmod >= 0)
+				st->cols[i].typmod = p.bound.cols[i].typmod;
+		}
+	}
+	st->bound.ncols = st->ncols;
+	st->bound.cols = st->cols;
 	*out = st;
 	return 0;
 }
@@ -426,13 +539,13 @@ int session_portal_open(struct session_stmt *st, const struct rvalue *params, in
 		return rerr_set(err, ERR_INTERNAL, "out of memory");
 	p->st = st;
 	p->res = st->proto;
-	if (st->proto.kind != STMT_EMPTY && !session_is_txn_control(st->proto.kind)) {
+	if (st->action == PLAN_STORE) {
 		if (st->cached) {
 			p->run = st->cached;
 			st->cached = NULL;
 		} else {
 			size_t used;
-			if (store_prepare(st->s->sc, st->sql, st->len, &p->run, &used, err) < 0) {
+			if (store_prepare(st->s->sc, st->text, st->len, &p->run, &used, err) < 0) {
 				free(p);
 				return -1;
 			}
@@ -467,20 +580,16 @@ int session_portal_run(struct session_portal *p, int64_t max_rows, const struct 
 	}
 	if (!p->started) {
 		p->started = 1;
-		if (p->res.kind == STMT_EMPTY) {
+		if (p->st->action != PLAN_STORE) { /* planned again now: SET, BEGIN, ... */
 			p->finished = 1;
+			size_t used;
+			int rc = session_execute(s, p->st->sql, p->st->sql_len, &used, sink, &p->res, err);
 			*res = p->res;
-			return 0;
+			return rc;
 		}
 		if (session_admit(s, &p->res, err) < 0) {
 			p->finished = 1;
 			return -1;
-		}
-		if (session_is_txn_control(p->res.kind)) {
-			p->finished = 1;
-			int rc = session_txn_control(s, p->res.kind, sink, &p->res, err);
-			*res = p->res;
-			return rc;
 		}
 		if (p->run && session_before_run(s, p->run, &p->res, err) < 0) {
 			p->finished = 1;
@@ -488,7 +597,7 @@ int session_portal_run(struct session_portal *p, int64_t max_rows, const struct 
 		}
 	}
 	int64_t before = p->res.rows;
-	int rc = p->run ? session_step_rows(s, p->run, max_rows, 0, sink, &p->res, suspended, err) : 0;
+	int rc = p->run ? session_step_rows(s, p->run, max_rows, 0, &p->st->bound, sink, &p->res, suspended, err) : 0;
 	if (rc < 0 || !*suspended)
 		p->finished = 1;
 	*res = p->res;

@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "engine/sqlite_funcs.h"
+#include "engine/vector_sqlite.h"
 
 #define STORE_SQLITE_BUSY_MS 2000
 
@@ -85,6 +87,11 @@ static int store_sqlite_error(sqlite3 *db, int rc, struct rerr *err)
 	case SQLITE_CONSTRAINT_CHECK:
 		code = ERR_CHECK_VIOLATION;
 		break;
+	case SQLITE_BUSY_SNAPSHOT:
+		/* REPEATABLE READ / SERIALIZABLE: another session committed after our snapshot */
+		code = ERR_SERIALIZATION_FAILURE;
+		msg = "could not serialize access due to concurrent update";
+		break;
 	default:
 		if (msg[0] == '[' && strlen(msg) > 8 && msg[6] == ']' && msg[7] == ' ') {
 			/* an engine function's error: "[SQLSTATE] message" */
@@ -123,10 +130,22 @@ static int store_sqlite_error(sqlite3 *db, int rc, struct rerr *err)
 			code = ERR_CHECK_VIOLATION;
 			break;
 		case SQLITE_ERROR:
-			if (strncmp(msg, "no such table", 13) == 0)
+			if (strncmp(msg, "no such table", 13) == 0 || strncmp(msg, "no such view", 12) == 0)
 				code = ERR_UNDEFINED_TABLE;
-			else if (strncmp(msg, "no such column", 14) == 0)
+			else if (strncmp(msg, "no such column", 14) == 0 || strstr(msg, "has no column named"))
 				code = ERR_UNDEFINED_COLUMN;
+			else if (strncmp(msg, "ambiguous column name", 21) == 0)
+				code = ERR_AMBIGUOUS_COLUMN;
+			else if (strncmp(msg, "duplicate column name", 21) == 0)
+				code = ERR_DUPLICATE_COLUMN;
+			else if (strncmp(msg, "misuse of aggregate", 19) == 0 || strncmp(msg, "misuse of window function", 25) == 0)
+				code = ERR_GROUPING_ERROR;
+			else if (strstr(msg, "ON CONFLICT clause does not match"))
+				code = ERR_INVALID_COLUMN_REFERENCE;
+			else if (strstr(msg, "values for") && strstr(msg, "columns"))
+				code = ERR_SYNTAX_ERROR;
+			else if (strncmp(msg, "cannot modify", 13) == 0 && strstr(msg, "because it is a view"))
+				code = ERR_WRONG_OBJECT_TYPE;
 			else if (strncmp(msg, "no such function", 16) == 0)
 				code = ERR_UNDEFINED_FUNCTION;
 			else if (strstr(msg, "syntax error") || strncmp(msg, "unrecognized token", 18) == 0 ||
@@ -173,6 +192,12 @@ static int store_sqlite_open_db(const char *path, int create, sqlite3 **out, str
 	if (rc != SQLITE_OK) {
 		rerr_set(err, ERR_IO_ERROR, "could not configure database: %s", emsg ? emsg : "?");
 		sqlite3_free(emsg);
+		sqlite3_close(db);
+		return -1;
+	}
+	/* the engine's SQL functions: dialect semantics (division, LIKE, ...) and VECTOR(N) */
+	if (sqlite_funcs_register(db) != SQLITE_OK || vector_sqlite_register(db) != SQLITE_OK) {
+		rerr_set(err, ERR_INTERNAL, "could not register SQL functions: %s", sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return -1;
 	}

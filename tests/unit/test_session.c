@@ -229,6 +229,111 @@ static void splitter_respects_quotes_and_comments(void)
 	CU_ASSERT_EQUAL(p, 7);
 }
 
+
+struct typed_row {
+	int ncols;
+	enum rtype types[8];
+	char text[8][64];
+};
+
+static int typed_columns(void *ctx, int n, const struct column_desc *cols)
+{
+	struct typed_row *t = ctx;
+	t->ncols = n;
+	for (int i = 0; i < n && i < 8; i++)
+		t->types[i] = cols[i].type;
+	return 0;
+}
+
+static int typed_row(void *ctx, int n, const struct rvalue *v)
+{
+	struct typed_row *t = ctx;
+	for (int i = 0; i < n && i < 8; i++) {
+		if (v[i].kind == RV_INT)
+			snprintf(t->text[i], sizeof(t->text[i]), "%lld", (long long)v[i].i);
+		else if (v[i].kind == RV_FLOAT)
+			snprintf(t->text[i], sizeof(t->text[i]), "%g", v[i].f);
+		else if (v[i].kind == RV_NULL)
+			snprintf(t->text[i], sizeof(t->text[i]), "NULL");
+		else
+			snprintf(t->text[i], sizeof(t->text[i]), "%.*s", (int)v[i].n, (const char *)v[i].p);
+	}
+	return 0;
+}
+
+static void read_typed(struct session *s, const char *sql, struct typed_row *t)
+{
+	memset(t, 0, sizeof(*t));
+	struct result_sink sink = {t, typed_columns, typed_row, NULL};
+	struct stmt_result r;
+	struct rerr err;
+	size_t used;
+	CU_ASSERT_EQUAL(session_execute(s, sql, strlen(sql), &used, &sink, &r, &err), 0);
+}
+
+static void a_table_written_in_one_dialect_reads_the_same_in_the_other(void)
+{
+	struct session *pg = NULL, *my = NULL;
+	struct rerr err;
+	struct session_opts po = {.dialect = DIALECT_PG, .abort_txn_on_error = 1};
+	struct session_opts mo = {.dialect = DIALECT_MYSQL};
+	CU_ASSERT_EQUAL_FATAL(session_open(store, "demo", "demo", &po, &pg, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(session_open(store, "demo", "demo", &mo, &my, &err), 0);
+	CU_ASSERT_EQUAL(run(pg, "create table xd (id bigint primary key, name varchar(20) not null, price double precision, note text)", NULL, NULL), 0);
+	CU_ASSERT_EQUAL(run(pg, "insert into xd values (9000000000, 'it''s', 2.5, null)", NULL, NULL), 0);
+	CU_ASSERT_EQUAL(run(my, "insert into `xd` (id, name, price) values (2, 'two', 0.25)", NULL, NULL), 0);
+
+	struct typed_row a, b;
+	read_typed(pg, "select id, name, price, note from xd order by id desc limit 1", &a);
+	read_typed(my, "SELECT `id`, `name`, `price`, `note` FROM xd ORDER BY id DESC LIMIT 1", &b);
+	CU_ASSERT_EQUAL(a.ncols, 4);
+	CU_ASSERT_EQUAL(b.ncols, 4);
+	for (int i = 0; i < 4; i++) {
+		CU_ASSERT_EQUAL(a.types[i], b.types[i]);
+		CU_ASSERT_STRING_EQUAL(a.text[i], b.text[i]);
+	}
+	CU_ASSERT_EQUAL(a.types[0], RT_INT8);
+	CU_ASSERT_EQUAL(a.types[1], RT_VARCHAR);
+	CU_ASSERT_EQUAL(a.types[2], RT_FLOAT8);
+	CU_ASSERT_STRING_EQUAL(a.text[0], "9000000000");
+	CU_ASSERT_STRING_EQUAL(a.text[1], "it's");
+
+	read_typed(pg, "select name from xd where id = 2", &a); /* MySQL's write, read by PostgreSQL */
+	CU_ASSERT_STRING_EQUAL(a.text[0], "two");
+	session_close(pg);
+	session_close(my);
+}
+
+static void isolation_levels(void)
+{
+	struct session *a = open_session(1), *b = open_session(1);
+	struct collect c;
+	CU_ASSERT_EQUAL(run(a, "create table iso (v integer)", NULL, NULL), 0);
+	CU_ASSERT_EQUAL(run(a, "insert into iso values (1)", NULL, NULL), 0);
+	/* REPEATABLE READ: one snapshot for the whole transaction */
+	CU_ASSERT_EQUAL(run(b, "begin isolation level repeatable read", NULL, NULL), 0);
+	CU_ASSERT_EQUAL(run(b, "select count(*) from iso", &c, NULL), 0);
+	CU_ASSERT_EQUAL(c.first_int, 1);
+	CU_ASSERT_EQUAL(run(a, "insert into iso values (2)", NULL, NULL), 0);
+	CU_ASSERT_EQUAL(run(b, "select count(*) from iso", &c, NULL), 0);
+	CU_ASSERT_EQUAL(c.first_int, 1); /* a's commit is not visible */
+	/* writing after a concurrent commit is a serialization failure */
+	CU_ASSERT_EQUAL(run(b, "insert into iso values (3)", NULL, NULL), ERR_SERIALIZATION_FAILURE);
+	CU_ASSERT_EQUAL(run(b, "rollback", NULL, NULL), 0);
+	/* SHOW reports the level */
+	struct typed_row t;
+	CU_ASSERT_EQUAL(run(b, "set default_transaction_isolation = 'serializable'", NULL, NULL), 0);
+	CU_ASSERT_EQUAL(run(b, "begin", NULL, NULL), 0);
+	read_typed(b, "show transaction isolation level", &t);
+	CU_ASSERT_STRING_EQUAL(t.text[0], "serializable");
+	CU_ASSERT_EQUAL(run(b, "commit", NULL, NULL), 0);
+	read_typed(b, "show standard_conforming_strings", &t);
+	CU_ASSERT_STRING_EQUAL(t.text[0], "on");
+	CU_ASSERT_EQUAL(run(b, "show no_such_setting", NULL, NULL), ERR_UNDEFINED_OBJECT);
+	session_close(a);
+	session_close(b);
+}
+
 void suite_session(void);
 void suite_session(void)
 {
@@ -241,4 +346,6 @@ void suite_session(void)
 	CU_add_test(s, "transaction control notices", transaction_control_notices);
 	CU_add_test(s, "unknown database is 3D000", unknown_database_is_3D000);
 	CU_add_test(s, "splitter respects quotes and comments", splitter_respects_quotes_and_comments);
+	CU_add_test(s, "a table written in one dialect reads the same in the other", a_table_written_in_one_dialect_reads_the_same_in_the_other);
+	CU_add_test(s, "isolation levels: READ COMMITTED, REPEATABLE READ, SERIALIZABLE", isolation_levels);
 }

@@ -7,6 +7,8 @@
  */
 #include "proto/pg/pg_types.h"
 
+#include "engine/vector.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -80,6 +82,20 @@ void pg_put_text_value(struct buf *b, enum rtype t, const struct rvalue *v)
 		return;
 	case RV_BLOB:
 	case RV_TEXT:
+		if (t == RT_VECTOR && v->kind == RV_BLOB && v->n % 4 == 0) { /* stored float32 -> pgvector's text */
+			size_t dims = v->n / 4;
+			float *x = malloc(dims ? dims * sizeof(float) : 1);
+			if (x) {
+				struct buf txt;
+				buf_init(&txt);
+				vector_decode(v->p, dims, x);
+				vector_format(x, dims, VECTOR_TEXT_PG, &txt);
+				pg_put_bytes_value(b, txt.data, txt.len);
+				buf_free(&txt);
+				free(x);
+				return;
+			}
+		}
 		if (t == RT_BYTEA) { /* hex format: \x followed by two digits a byte */
 			static const char hex[] = "0123456789abcdef";
 			buf_put_be32(b, (uint32_t)(2 + 2 * v->n));

@@ -119,8 +119,6 @@ def test_psycopg3_errors_are_native_classes(server):
         assert conn.execute("select count(*) from ext_p3e").fetchone() == (1,)
 
 
-@pytest.mark.xfail(strict=True, reason="needs the binder (issue 3): expression and parameter types "
-                   "are known only at execution, while asyncpg asks for them at prepare time")
 def test_asyncpg_expression_and_parameter_types_at_prepare(server):
     async def body():
         c = await connect(server)
@@ -129,6 +127,54 @@ def test_asyncpg_expression_and_parameter_types_at_prepare(server):
             await c.execute("insert into ext_bind values (1, 'a'), (2, 'b')")
             assert await c.fetchval("select count(*) from ext_bind") == 2
             assert await c.fetchval("select name from ext_bind where id = $1", 2) == "b"
+        finally:
+            await c.close()
+    run(body())
+
+
+def test_binder_describes_parameter_and_result_types(server):
+    """Issue 3's acceptance through the PostgreSQL surface: types known at Parse/Describe."""
+    async def body():
+        c = await connect(server)
+        try:
+            await c.execute("create table ext_desc (id integer primary key, name text, big bigint, score double precision)")
+            stmt = await c.prepare("select name, big from ext_desc where id = $1")
+            assert [t.name for t in stmt.get_parameters()] == ["int4"]
+            assert [(a.name, a.type.name) for a in stmt.get_attributes()] == [("name", "text"), ("big", "int8")]
+            stmt = await c.prepare("select id from ext_desc where name = $1")
+            assert [t.name for t in stmt.get_parameters()] == ["text"]
+            stmt = await c.prepare("select $1::int8")
+            assert [t.name for t in stmt.get_parameters()] == ["int8"]
+            assert [(a.name, a.type.name) for a in stmt.get_attributes()] == [("int8", "int8")]
+            stmt = await c.prepare("insert into ext_desc (id, name, score) values ($1, $2, $3)")
+            assert [t.name for t in stmt.get_parameters()] == ["int4", "text", "float8"]
+            stmt = await c.prepare("select count(*), sum(id), avg(score), max(name) from ext_desc")
+            assert [a.type.name for a in stmt.get_attributes()] == ["int8", "int8", "float8", "text"]
+            await c.execute("insert into ext_desc values ($1, $2, $3, $4)", 7, "seven", 70000000000, 0.5)
+            assert await c.fetchrow("select name, big, score from ext_desc where id = $1", 7) == ("seven", 70000000000, 0.5)
+        finally:
+            await c.close()
+    run(body())
+
+
+def test_canonical_errors_through_asyncpg(server):
+    async def body():
+        c = await connect(server)
+        try:
+            with pytest.raises(asyncpg.exceptions.UndefinedTableError) as e:
+                await c.fetch("select * from nosuch")
+            assert e.value.sqlstate == "42P01" and 'relation "nosuch" does not exist' in str(e.value)
+            await c.execute("create table ext_err (id integer primary key)")
+            await c.execute("insert into ext_err values (1)")
+            with pytest.raises(asyncpg.exceptions.UniqueViolationError):
+                await c.execute("insert into ext_err values (1)")
+            with pytest.raises(asyncpg.exceptions.DivisionByZeroError) as e:
+                await c.fetchval("select 1/0")
+            assert e.value.sqlstate == "22012"
+            with pytest.raises(asyncpg.exceptions.PostgresSyntaxError) as e:
+                await c.fetch("selec 1")
+            assert e.value.sqlstate == "42601"
+            assert await c.fetchval("select 7/2") == 3  # integer division, as PostgreSQL
         finally:
             await c.close()
     run(body())

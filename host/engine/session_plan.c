@@ -1,0 +1,224 @@
+/*
+ * session_plan.c — statement text to a plan: parse in the session's dialect,
+ * bind against the catalog, deparse for the store.
+ *
+ *   text --sql_parse--> AST --sql_bind--> types --sql_deparse_sqlite--> store SQL
+ *                        \--BEGIN/COMMIT/ROLLBACK--> PLAN_TXN
+ *                        \--SET / SET TRANSACTION--> PLAN_SET
+ *                        \--SHOW x-----------------> a one-row SELECT of the value
+ *
+ * Transition rule: text the front-end cannot parse yet goes to the store
+ * as written (classified by its leading keywords), so nothing that worked
+ * before the front-end existed stops working while it grows; if the store
+ * then reports a syntax error too, the parser's error (PostgreSQL's words
+ * and position) is the one returned (session_plan_store_error).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/buf.h"
+#include "engine/catalog.h"
+#include "engine/session_int.h"
+#include "sql/deparse.h"
+#include "sql/parser.h"
+#include "sql/rewrite.h"
+#include "sql/split.h"
+
+/* Classify text the front-end could not parse, by its leading words. */
+static enum stmt_kind session_plan_classify(const char *sql, size_t len, struct stmt_result *res)
+{
+	char w1[32], w2[32];
+	size_t p = sql_skip_space(sql, len, 0);
+	if (p >= len || sql[p] == ';')
+		return STMT_EMPTY;
+	p = sql_read_keyword(sql, len, p, w1, sizeof(w1));
+	size_t q = sql_read_keyword(sql, len, sql_skip_space(sql, len, p), w2, sizeof(w2));
+	snprintf(res->verb, sizeof(res->verb), "%s", w1[0] ? w1 : "?");
+
+	if (!strcmp(w1, "BEGIN") || (!strcmp(w1, "START") && !strcmp(w2, "TRANSACTION")))
+		return STMT_BEGIN;
+	if (!strcmp(w1, "COMMIT") || !strcmp(w1, "END"))
+		return STMT_COMMIT;
+	if ((!strcmp(w1, "ROLLBACK") || !strcmp(w1, "ABORT")) && strcmp(w2, "TO") != 0)
+		return STMT_ROLLBACK;
+	if (!strcmp(w1, "SELECT") || !strcmp(w1, "WITH") || !strcmp(w1, "VALUES") || !strcmp(w1, "TABLE"))
+		return STMT_SELECT;
+	if (!strcmp(w1, "INSERT") || !strcmp(w1, "REPLACE"))
+		return STMT_INSERT;
+	if (!strcmp(w1, "UPDATE"))
+		return STMT_UPDATE;
+	if (!strcmp(w1, "DELETE"))
+		return STMT_DELETE;
+	if ((!strcmp(w1, "CREATE") || !strcmp(w1, "DROP") || !strcmp(w1, "ALTER")) && w2[0]) {
+		if (!strcmp(w2, "UNIQUE") || !strcmp(w2, "TEMP") || !strcmp(w2, "TEMPORARY"))
+			sql_read_keyword(sql, len, sql_skip_space(sql, len, q), w2, sizeof(w2));
+		snprintf(res->verb, sizeof(res->verb), "%s %s", w1, w2);
+	}
+	return STMT_OTHER;
+}
+
+static enum stmt_kind session_plan_kind(enum ast_stmt_kind k)
+{
+	switch (k) {
+	case AST_SELECT: case AST_EXPLAIN: case AST_SHOW:
+		return STMT_SELECT;
+	case AST_INSERT:
+		return STMT_INSERT;
+	case AST_UPDATE:
+		return STMT_UPDATE;
+	case AST_DELETE:
+		return STMT_DELETE;
+	case AST_BEGIN:
+		return STMT_BEGIN;
+	case AST_COMMIT:
+		return STMT_COMMIT;
+	case AST_ROLLBACK:
+		return STMT_ROLLBACK;
+	default:
+		return STMT_OTHER;
+	}
+}
+
+static const char *session_plan_text(struct session *s, const char *fmt, const char *a, const char *b)
+{
+	char tmp[512];
+	int n = snprintf(tmp, sizeof(tmp), fmt, a, b ? b : "");
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		n = 0;
+	return arena_strndup(&s->arena, tmp, (size_t)n);
+}
+
+/* SHOW x: the value as a one-row SELECT, so simple and prepared execution need nothing special. */
+static int session_plan_show(struct session *s, const struct ast_show *sh, struct session_plan *p, struct rerr *err)
+{
+	struct buf name;
+	buf_init(&name);
+	for (int i = 0; i < sh->nwords; i++)
+		buf_printf(&name, "%s%s", i ? " " : "", sh->words[i]);
+	buf_put_u8(&name, 0);
+	const char *n = (const char *)name.data;
+	const char *var = !strcasecmp(n, "transaction isolation level") ? "transaction_isolation" : n;
+	const char *value = session_var_get(s, var);
+	if (!value) {
+		rerr_set(err, s->opts.dialect == DIALECT_MYSQL ? ERR_FEATURE_NOT_SUPPORTED : ERR_UNDEFINED_OBJECT,
+			 "unrecognized configuration parameter \"%s\"", n);
+		buf_free(&name);
+		return -1;
+	}
+	struct buf q;
+	buf_init(&q);
+	buf_printf(&q, "SELECT '");
+	for (const char *c = value; *c; c++)
+		buf_printf(&q, *c == '\'' ? "''" : "%c", *c);
+	buf_printf(&q, "' AS \"");
+	for (const char *c = var; *c; c++)
+		buf_printf(&q, *c == '"' ? "\"\"" : "%c", *c);
+	buf_printf(&q, "\"");
+	p->text = arena_strndup(&s->arena, (const char *)q.data, q.len);
+	p->len = q.len;
+	p->action = PLAN_STORE;
+	p->bound.ncols = 1;
+	p->bound.cols = arena_alloc(&s->arena, sizeof(struct column_desc));
+	p->bound.cols[0] = (struct column_desc){arena_strndup(&s->arena, var, strlen(var)), RT_TEXT, -1, NULL};
+	buf_free(&q);
+	buf_free(&name);
+	return 0;
+}
+
+int session_plan(struct session *s, const char *sql, size_t len, size_t *used, struct session_plan *p,
+		 struct rerr *err)
+{
+	memset(p, 0, sizeof(*p));
+	rerr_clear(err);
+	arena_reset(&s->arena);
+	struct ast_stmt *ast = NULL;
+	*used = 0;
+	if (sql_parse(&s->arena, s->opts.dialect, sql, len, &ast, used, &p->parse_err) < 0) {
+		p->parse_failed = 1;
+		size_t end = sql_statement_end(sql, len, 0);
+		*used = end;
+		p->proto.kind = session_plan_classify(sql, end, &p->proto);
+		p->action = p->proto.kind == STMT_EMPTY ? PLAN_EMPTY
+			    : (p->proto.kind == STMT_BEGIN || p->proto.kind == STMT_COMMIT || p->proto.kind == STMT_ROLLBACK)
+				? PLAN_TXN
+				: PLAN_STORE;
+		p->text = sql;
+		p->len = end;
+		return 0;
+	}
+	if (*used == 0)
+		*used = len;
+	if (!ast) {
+		p->action = PLAN_EMPTY;
+		p->proto.kind = STMT_EMPTY;
+		return 0;
+	}
+	p->ast = ast;
+	p->proto.kind = session_plan_kind(ast->kind);
+	snprintf(p->proto.verb, sizeof(p->proto.verb), "%s", ast_stmt_tag(ast));
+
+	switch (ast->kind) {
+	case AST_BEGIN:
+		p->isolation = ast->u.txn ? ast->u.txn->isolation : ISO_DEFAULT;
+		/* fall through */
+	case AST_COMMIT:
+	case AST_ROLLBACK:
+		p->action = PLAN_TXN;
+		return 0;
+	case AST_SAVEPOINT:
+		p->text = session_plan_text(s, "SAVEPOINT \"%s\"%s", ast->u.txn->savepoint.s, NULL);
+		break;
+	case AST_RELEASE:
+		p->text = session_plan_text(s, "RELEASE SAVEPOINT \"%s\"%s", ast->u.txn->savepoint.s, NULL);
+		break;
+	case AST_ROLLBACK_TO:
+		p->text = session_plan_text(s, "ROLLBACK TO SAVEPOINT \"%s\"%s", ast->u.txn->savepoint.s, NULL);
+		snprintf(p->proto.verb, sizeof(p->proto.verb), "ROLLBACK");
+		break;
+	case AST_SET:
+	case AST_SET_TRANSACTION:
+		p->action = PLAN_SET;
+		return 0;
+	case AST_SHOW:
+		return session_plan_show(s, ast->u.show, p, err);
+	case AST_CREATE_EXTENSION: {
+		/* pgvector's type and operators are built in; plpgsql is PostgreSQL's default */
+		const struct ast_objects *o = ast->u.objects;
+		for (int i = 0; o && i < o->n; i++) {
+			const char *ext = o->names[i].n ? o->names[i].parts[o->names[i].n - 1].s : "";
+			if (strcasecmp(ext, "vector") && strcasecmp(ext, "plpgsql"))
+				return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "extension \"%s\" is not available", ext);
+		}
+		p->action = PLAN_NOOP;
+		return 0;
+	}
+	default: {
+		struct bind_catalog cat = {s->sc, catalog_columns};
+		if (sql_bind(&s->arena, ast, &cat, &p->bound, err) < 0)
+			return -1;
+		sql_rewrite_writes(&s->arena, ast, &cat);
+		struct buf out;
+		buf_init(&out);
+		if (sql_deparse_sqlite(ast, &out, err) < 0) {
+			buf_free(&out);
+			return -1;
+		}
+		p->text = arena_strndup(&s->arena, out.len ? (const char *)out.data : "", out.len);
+		p->len = out.len;
+		buf_free(&out);
+		p->action = PLAN_STORE;
+		return 0;
+	}
+	}
+	p->len = strlen(p->text);
+	p->action = PLAN_STORE;
+	return 0;
+}
+
+void session_plan_store_error(const struct session_plan *p, struct rerr *err)
+{
+	if (p->parse_failed && err->code == ERR_SYNTAX_ERROR && p->parse_err.code == ERR_SYNTAX_ERROR)
+		*err = p->parse_err;
+}

@@ -1,0 +1,110 @@
+/*
+ * session_vars.c — session variables: SET, SHOW, and the values drivers read.
+ *
+ * A variable SET in the session shadows its default; names are compared
+ * case-insensitively (PostgreSQL folds them).  SET accepts any name, as a
+ * driver setting an option the engine does not act on (extra_float_digits,
+ * statement_timeout) must not fail; SHOW of a name that is neither set nor
+ * known is 42704, as in PostgreSQL.  The isolation variables also steer
+ * the session's transactions (session.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/session_int.h"
+
+static const char *const session_var_defaults[][2] = {
+	{"server_version", "15.0"},
+	{"server_version_num", "150000"},
+	{"server_encoding", "UTF8"},
+	{"client_encoding", "UTF8"},
+	{"datestyle", "ISO, MDY"},
+	{"intervalstyle", "postgres"},
+	{"timezone", "UTC"},
+	{"integer_datetimes", "on"},
+	{"standard_conforming_strings", "on"},
+	{"transaction_isolation", "read committed"},
+	{"default_transaction_isolation", "read committed"},
+	{"transaction_read_only", "off"},
+	{"default_transaction_read_only", "off"},
+	{"search_path", "\"$user\", public"},
+	{"max_identifier_length", "63"},
+	{"application_name", ""},
+	{"lc_collate", "C"},
+	{"lc_ctype", "C"},
+	{"is_superuser", "off"},
+	{"extra_float_digits", "1"},
+	{"bytea_output", "hex"},
+	{"statement_timeout", "0"},
+};
+
+static enum ast_isolation session_var_isolation(const char *v)
+{
+	if (!strcasecmp(v, "serializable"))
+		return ISO_SERIALIZABLE;
+	if (!strcasecmp(v, "repeatable read") || !strcasecmp(v, "repeatable-read"))
+		return ISO_REPEATABLE_READ;
+	if (!strcasecmp(v, "read uncommitted") || !strcasecmp(v, "read-uncommitted"))
+		return ISO_READ_UNCOMMITTED;
+	return ISO_READ_COMMITTED;
+}
+
+int session_var_set(struct session *s, const char *name, const char *value, struct rerr *err)
+{
+	if (!strcasecmp(name, "default_transaction_isolation"))
+		s->default_isolation = session_var_isolation(value);
+	else if (!strcasecmp(name, "transaction_isolation"))
+		s->next_isolation = session_var_isolation(value);
+	for (struct session_var *v = s->vars; v; v = v->next)
+		if (!strcasecmp(v->name, name)) {
+			char *nv = strdup(value);
+			if (!nv)
+				return rerr_set(err, ERR_INTERNAL, "out of memory");
+			free(v->value);
+			v->value = nv;
+			return 0;
+		}
+	struct session_var *v = calloc(1, sizeof(*v));
+	if (!v || !(v->name = strdup(name)) || !(v->value = strdup(value))) {
+		if (v)
+			free(v->name);
+		free(v);
+		return rerr_set(err, ERR_INTERNAL, "out of memory");
+	}
+	for (char *p = v->name; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	v->next = s->vars;
+	s->vars = v;
+	return 0;
+}
+
+const char *session_var_get(struct session *s, const char *name)
+{
+	if (!strcasecmp(name, "transaction_isolation") && s->txn != TXN_IDLE) {
+		static const char *const levels[] = {"read committed", "read uncommitted", "read committed",
+						     "repeatable read", "serializable"};
+		return levels[s->isolation];
+	}
+	for (struct session_var *v = s->vars; v; v = v->next)
+		if (!strcasecmp(v->name, name))
+			return v->value;
+	for (size_t i = 0; i < sizeof(session_var_defaults) / sizeof(session_var_defaults[0]); i++)
+		if (!strcasecmp(session_var_defaults[i][0], name))
+			return session_var_defaults[i][1];
+	if (!strcasecmp(name, "session_authorization"))
+		return s->user;
+	return NULL;
+}
+
+void session_vars_free(struct session *s)
+{
+	while (s->vars) {
+		struct session_var *v = s->vars;
+		s->vars = v->next;
+		free(v->name);
+		free(v->value);
+		free(v);
+	}
+}
