@@ -65,6 +65,9 @@ int config_set(struct config *c, const char *key, const char *value, char *why, 
 	} else if (!strcmp(key, "threads")) {
 		if (config_int(value, 0, 256, &c->threads) < 0)
 			goto bad_value;
+	} else if (!strcmp(key, "workers")) {
+		if (config_int(value, 0, 4096, &c->workers) < 0)
+			goto bad_value;
 	} else if (!strcmp(key, "max-connections")) {
 		if (config_int(value, 1, 1000000, &c->max_connections) < 0)
 			goto bad_value;

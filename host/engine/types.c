@@ -38,6 +38,7 @@ static const struct {
 	{"character varying", RT_VARCHAR},
 	{"varchar", RT_VARCHAR},
 	{"character", RT_CHAR},
+	{"bpchar", RT_CHAR},
 	{"char", RT_CHAR},
 	{"bigserial", RT_INT8},
 	{"bigint", RT_INT8},

@@ -4,6 +4,8 @@
  * Life of a connection (struct sconn):
  *
  *   accepted --bytes / silence--> [router] --handler--> SERVING --close/EOF/error--> destroyed
+ *   SERVING --input--> BUSY (handler->input() on an executor worker, socket not read)
+ *   BUSY --worker done (mailbox)--> SERVING: output encoded and flushed
  *                                    |  \--refuse------------------------------------^
  *                                    \--ClientHello--> TLS handshake --done--> [router again]
  *   SERVING --CONN_WANT_TLS--> plaintext reply flushed, TLS handshake, SERVING (encrypted)
@@ -15,6 +17,9 @@
  *      not read from (output backpressure); reading resumes below SCONN_WIRE_LOW.
  *   3. An sconn is freed only by sconn_destroy, which unregisters it from the
  *      loop first (so no pending event can reach freed memory).
+ *   4. While `busy`, only the worker touches c.in, c.out and the handler's
+ *      state; the loop touches none of them and frees nothing (a destroy
+ *      while busy is deferred to the job's return).
  */
 #include "net/server.h"
 
@@ -24,6 +29,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +40,7 @@
 
 #include "core/log.h"
 #include "ingress/router.h"
+#include "net/executor.h"
 #include "net/loop.h"
 #include "net/tls.h"
 
@@ -54,6 +61,10 @@ struct sconn {
 	int routed;        /* a handler was chosen and opened */
 	int tls_routing;   /* TLS started by the router: route again once the handshake is done */
 	int paused;        /* reading stopped by backpressure */
+	int busy;          /* a worker is running the handler (invariant 4) */
+	int detached;      /* taken out of epoll while busy (the peer hung up) */
+	const char *doomed; /* destroy, for this reason, when the worker returns */
+	struct executor_job job;
 	int64_t created_ms;
 	int64_t active_ms;
 };
@@ -72,6 +83,9 @@ struct server_loop {
 	struct server_listener listeners[LISTEN__COUNT];
 	int nlisteners;
 	struct sconn *conns;
+	struct executor_mailbox mailbox; /* jobs finished by workers */
+	struct loop_io mailbox_io;
+	int nbusy;
 	int failed;
 };
 
@@ -99,10 +113,15 @@ static int64_t server_now_ms(void)
 static void sconn_destroy(struct sconn *s, const char *why)
 {
 	struct server_loop *sl = s->sl;
+	if (s->busy) {
+		s->doomed = why;
+		return;
+	}
 	log_debug("conn_close", "conn=%llu peer=%s reason=%s", (unsigned long long)s->c.id, s->c.peer, why);
 	if (s->routed && s->c.proto)
 		s->c.proto->close(&s->c);
-	loop_del(sl->loop, &s->io);
+	if (!s->detached)
+		loop_del(sl->loop, &s->io);
 	close(s->io.fd);
 	if (s->c.tls)
 		tls_conn_free(s->c.tls);
@@ -162,8 +181,8 @@ static int sconn_flush(struct sconn *s)
 		s->paused = 1;
 	else if (pending < SCONN_WIRE_LOW)
 		s->paused = 0;
-	unsigned ev = (s->paused ? 0 : LOOP_READ) | (pending ? LOOP_WRITE : 0);
-	return loop_mod(s->sl->loop, &s->io, ev);
+	unsigned ev = (s->paused || s->busy ? 0 : LOOP_READ) | (pending ? LOOP_WRITE : 0);
+	return s->detached ? 0 : loop_mod(s->sl->loop, &s->io, ev);
 }
 
 static int sconn_start_tls(struct sconn *s, unsigned flags)
@@ -224,23 +243,9 @@ static int sconn_route(struct sconn *s, int silent)
 	}
 }
 
-/* Run the handler over what has arrived, then push its output out. */
-static void sconn_process(struct sconn *s, int silent)
+/* Push the handler's output out and act on its requests (TLS, close). */
+static void sconn_output(struct sconn *s)
 {
-	if (!s->routed) {
-		int r = sconn_route(s, silent);
-		if (r < 0) {
-			sconn_encode(s);
-			sconn_flush(s);
-			sconn_destroy(s, "refused");
-			return;
-		}
-	}
-	if (s->routed && buf_unread(&s->c.in) > 0 && !(s->c.want & CONN_WANT_CLOSE)) {
-		if (s->c.proto->input(&s->c) < 0)
-			s->c.want |= CONN_WANT_CLOSE;
-		buf_compact(&s->c.in);
-	}
 	if (sconn_encode(s) < 0) {
 		sconn_destroy(s, "tls-error");
 		return;
@@ -262,6 +267,75 @@ static void sconn_process(struct sconn *s, int silent)
 	}
 	if ((s->c.want & CONN_WANT_CLOSE) && buf_unread(&s->wire) == 0)
 		sconn_destroy(s, "handler");
+}
+
+/* On a worker: the handler consumes what has arrived. */
+static void sconn_run_input(struct executor_job *job)
+{
+	struct sconn *s = (struct sconn *)((char *)job - offsetof(struct sconn, job));
+	if (s->c.proto->input(&s->c) < 0)
+		s->c.want |= CONN_WANT_CLOSE;
+	buf_compact(&s->c.in);
+}
+
+/* Route if needed, then hand the input to a worker; output follows in server_on_mailbox. */
+static void sconn_process(struct sconn *s, int silent)
+{
+	if (s->busy)
+		return;
+	if (!s->routed) {
+		int r = sconn_route(s, silent);
+		if (r < 0) {
+			sconn_encode(s);
+			sconn_flush(s);
+			sconn_destroy(s, "refused");
+			return;
+		}
+	}
+	if (s->routed && buf_unread(&s->c.in) > 0 && !(s->c.want & CONN_WANT_CLOSE)) {
+		if (sconn_encode(s) < 0) { /* what routing produced goes first */
+			sconn_destroy(s, "tls-error");
+			return;
+		}
+		s->busy = 1;
+		s->sl->nbusy++;
+		if (sconn_flush(s) < 0) { /* stops reading while busy */
+			s->busy = 0;
+			s->sl->nbusy--;
+			sconn_destroy(s, "write-error");
+			return;
+		}
+		s->job.run = sconn_run_input;
+		s->job.done = &s->sl->mailbox;
+		executor_submit(&s->job);
+		return;
+	}
+	sconn_output(s);
+}
+
+/* Workers hand connections back here. */
+static void server_on_mailbox(struct loop *l, struct loop_io *io, unsigned ev)
+{
+	(void)ev;
+	struct server_loop *sl = io->data;
+	struct executor_job *job = executor_mailbox_take(&sl->mailbox);
+	while (job) {
+		struct executor_job *next = job->next;
+		struct sconn *s = (struct sconn *)((char *)job - offsetof(struct sconn, job));
+		s->busy = 0;
+		sl->nbusy--;
+		s->active_ms = server_now_ms();
+		if (s->detached) {
+			s->detached = 0;
+			if (loop_add(l, &s->io, LOOP_READ) < 0 && !s->doomed)
+				s->doomed = "epoll";
+		}
+		if (s->doomed)
+			sconn_destroy(s, s->doomed);
+		else
+			sconn_output(s);
+		job = next;
+	}
 }
 
 /* Read what is there (up to a budget).  Returns 0, or -1 when the connection is gone. */
@@ -304,8 +378,14 @@ static int sconn_read(struct sconn *s)
 
 static void sconn_on_io(struct loop *l, struct loop_io *io, unsigned ev)
 {
-	(void)l;
 	struct sconn *s = io->data;
+	if (s->busy) {
+		/* only a hang-up reaches us now (no interest is registered); stop
+		 * hearing it until the worker is done, instead of spinning on it */
+		loop_del(l, io);
+		s->detached = 1;
+		return;
+	}
 	if (ev & LOOP_WRITE) {
 		if (sconn_flush(s) < 0) {
 			sconn_destroy(s, "write-error");
@@ -406,6 +486,10 @@ static void server_tick(struct server_loop *sl)
 	struct sconn *s = sl->conns;
 	while (s) {
 		struct sconn *next = s->next;
+		if (s->busy) {
+			s = next;
+			continue;
+		}
 		if (!s->routed && !s->c.tls && buf_unread(&s->c.in) == 0 &&
 		    now - s->created_ms >= cfg->unified_silence_ms && s->c.via == LISTEN_UNIFIED) {
 			sconn_process(s, 1);
@@ -463,8 +547,14 @@ static void *server_loop_main(void *arg)
 	struct server_loop *sl = arg;
 	const struct config *cfg = sl->env->cfg;
 	sl->loop = loop_new();
-	if (!sl->loop)
+	if (!sl->loop || executor_mailbox_init(&sl->mailbox) < 0) {
 		sl->failed = 1;
+	} else {
+		sl->mailbox_io.fd = sl->mailbox.fd;
+		sl->mailbox_io.cb = server_on_mailbox;
+		sl->mailbox_io.data = sl;
+		loop_add(sl->loop, &sl->mailbox_io, LOOP_READ);
+	}
 	for (int k = 0; k < LISTEN__COUNT && !sl->failed; k++) {
 		if (cfg->port[k] == 0)
 			continue;
@@ -497,11 +587,19 @@ static void *server_loop_main(void *arg)
 			next_tick = now + SERVER_TICK_MS;
 		}
 	}
-	while (sl->conns)
-		sconn_destroy(sl->conns, "shutdown");
 	for (int i = 0; i < sl->nlisteners; i++)
 		close(sl->listeners[i].io.fd);
-	loop_free(sl->loop);
+	/* connections whose statement is still running go when their worker is done */
+	for (struct sconn *s = sl->conns, *next; s; s = next) {
+		next = s->next;
+		sconn_destroy(s, "shutdown");
+	}
+	while (sl->nbusy > 0 && sl->loop)
+		loop_poll(sl->loop, SERVER_TICK_MS);
+	if (sl->loop) {
+		executor_mailbox_destroy(&sl->mailbox);
+		loop_free(sl->loop);
+	}
 	return NULL;
 }
 
@@ -515,6 +613,11 @@ int server_run(const struct server_env *env)
 	if (!loops)
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
+	int nworkers = cfg->workers > 0 ? cfg->workers : 4 * nloops;
+	if (executor_start(nworkers) < 0) {
+		free(loops);
+		return -1;
+	}
 	for (int i = 0; i < nloops; i++) {
 		loops[i].index = i;
 		loops[i].env = env;
@@ -536,12 +639,13 @@ int server_run(const struct server_env *env)
 		for (int k = 0; k < LISTEN__COUNT; k++)
 			if (cfg->port[k])
 				off += (size_t)snprintf(ports + off, sizeof(ports) - off, " %s=%d", listener_names[k], cfg->port[k]);
-		log_info("ready", "listen=%s loops=%d%s", cfg->listen, nloops, ports);
+		log_info("ready", "listen=%s loops=%d workers=%d%s", cfg->listen, nloops, nworkers, ports);
 		printf("rosettad ready listen=%s%s\n", cfg->listen, ports);
 		fflush(stdout);
 	}
 	for (int i = 0; i < nloops; i++)
 		pthread_join(loops[i].thread, NULL);
+	executor_stop();
 	free(loops);
 	log_info("stopped", "clean=%d", !failed);
 	return failed ? -1 : 0;

@@ -11,6 +11,9 @@
 
 #include "auth/userstore.h"
 #include "core/log.h"
+#include "engine/cancel.h"
+
+#include <openssl/rand.h>
 #include "net/tls.h"
 #include "proto/pg/pg_conn.h"
 #include "proto/pg/pg_types.h"
@@ -95,7 +98,15 @@ static int pg_auth_complete(struct conn *c, struct pg_conn *pc)
 	pg_put_param_status(&c->out, "session_authorization", pc->user);
 
 	pc->backend_pid = (uint32_t)(c->id & 0x7fffffff);
-	pc->backend_key = (uint32_t)(c->env->secret[0] | c->env->secret[1] << 8) ^ (uint32_t)(c->id * 2654435761u);
+	if (RAND_bytes((unsigned char *)&pc->backend_key, sizeof(pc->backend_key)) != 1) {
+		pg_put_error_msg(&c->out, ERR_INTERNAL, 1, "no randomness for the cancel key");
+		return -1;
+	}
+	if (cancel_register(pc->backend_pid, pc->backend_key, pc->session) < 0) {
+		pg_put_error_msg(&c->out, ERR_INTERNAL, 1, "out of memory");
+		return -1;
+	}
+	pc->cancel_registered = 1;
 	size_t at = pg_msg_begin(&c->out, 'K');
 	buf_put_be32(&c->out, pc->backend_pid);
 	buf_put_be32(&c->out, pc->backend_key);

@@ -62,6 +62,7 @@ struct pg_conn {
 	struct scram_server *scram;
 	struct session *session;
 	uint32_t backend_pid, backend_key;
+	int cancel_registered;
 	struct pg_stmt *stmts;
 	struct pg_portal *portals;
 };

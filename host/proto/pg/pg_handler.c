@@ -13,6 +13,7 @@
 
 #include "auth/scram.h"
 #include "core/log.h"
+#include "engine/cancel.h"
 #include "proto/pg/pg.h"
 #include "proto/pg/pg_conn.h"
 
@@ -33,6 +34,8 @@ static void pg_close(struct conn *c)
 		return;
 	if (pc->session && session_txn_state(pc->session) != TXN_IDLE)
 		log_info("txn_abandoned", "protocol=pg conn=%llu peer=%s", (unsigned long long)c->id, c->peer);
+	if (pc->cancel_registered)
+		cancel_unregister(pc->backend_pid); /* before the session goes: no cancel may reach it after */
 	pg_extended_close_all(pc); /* portals and statements before their session */
 	session_close(pc->session);
 	scram_server_free(pc->scram);

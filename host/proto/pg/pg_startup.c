@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "engine/cancel.h"
 #include "proto/pg/pg_conn.h"
 
 static int pg_fatal(struct conn *c, enum errcode code, const char *msg)
@@ -56,9 +57,11 @@ int pg_startup(struct conn *c, struct pg_conn *pc, const struct pg_msg *m)
 		return 0;
 	}
 	if (code == PG_CODE_CANCEL) {
-		/* The cancel registry comes with executor threads; PostgreSQL itself
-		 * answers a CancelRequest with nothing but a close. */
-		log_info("pg_cancel_request", "conn=%llu peer=%s served=0", (unsigned long long)c->id, c->peer);
+		/* (pid, key) of the target backend; PostgreSQL answers nothing but a close */
+		uint32_t pid = pg_rd_u32(&r), key = pg_rd_u32(&r);
+		int found = !r.bad && cancel_request(pid, key);
+		log_info("pg_cancel_request", "conn=%llu peer=%s pid=%u found=%d", (unsigned long long)c->id, c->peer,
+			 pid, found);
 		return -1;
 	}
 	uint16_t major = (uint16_t)(code >> 16), minor = (uint16_t)(code & 0xffff);
