@@ -40,6 +40,12 @@ int session_open(struct store *store, const char *user, const char *database,
 		free(s);
 		return -1;
 	}
+	if (store_set_identity(s->sc, user, database, err) < 0 ||
+	    store_set_variables(s->sc, session_var_lookup, s, err) < 0) {
+		store_disconnect(s->sc);
+		free(s);
+		return -1;
+	}
 	arena_init(&s->arena);
 	s->default_isolation = ISO_READ_COMMITTED;
 	snprintf(s->user, sizeof(s->user), "%s", user);

@@ -65,6 +65,8 @@ void session_plan_store_error(const struct session_plan *p, struct rerr *err);
 /* session_vars.c */
 int session_var_set(struct session *s, const char *name, const char *value, struct rerr *err);
 const char *session_var_get(struct session *s, const char *name); /* NULL when unknown */
+const char *session_var_lookup(void *session, const char *name);  /* the same, as a store callback */
+void session_var_each(struct session *s, void (*fn)(void *ctx, const char *name, const char *value), void *ctx);
 void session_vars_free(struct session *s);
 
 #endif

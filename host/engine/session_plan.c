@@ -90,6 +90,130 @@ static const char *session_plan_text(struct session *s, const char *fmt, const c
 	return arena_strndup(&s->arena, tmp, (size_t)n);
 }
 
+
+/* Append `v` as a SQL string literal. */
+static void plan_put_literal(struct buf *q, const char *v)
+{
+	buf_printf(q, "'");
+	for (; *v; v++)
+		buf_printf(q, *v == '\'' ? "''" : "%c", *v);
+	buf_printf(q, "'");
+}
+
+struct plan_rows {
+	struct buf *q;
+	int n;
+};
+
+static void plan_put_var_row(void *ctx, const char *name, const char *value)
+{
+	struct plan_rows *r = ctx;
+	buf_printf(r->q, "%s(", r->n++ ? ", " : "");
+	plan_put_literal(r->q, name);
+	buf_printf(r->q, ", ");
+	plan_put_literal(r->q, value ? value : "");
+	buf_printf(r->q, ")");
+}
+
+/* MySQL's name for a canonical declared type, in SQL over pragma_table_info's `type`. */
+static const char plan_mysql_type_sql[] =
+	"CASE WHEN type = 'INTEGER' THEN 'int' WHEN type LIKE 'int4%' THEN 'int' WHEN type LIKE 'int8%' THEN 'bigint' "
+	"WHEN type LIKE 'int2%' THEN 'smallint' WHEN type LIKE 'float8%' THEN 'double' WHEN type LIKE 'float4%' THEN 'float' "
+	"WHEN type LIKE 'bool%' THEN 'tinyint(1)' WHEN type LIKE 'numeric%' THEN replace(type, 'numeric', 'decimal') "
+	"WHEN type LIKE 'bpchar%' THEN replace(type, 'bpchar', 'char') WHEN type = 'timestamptz' THEN 'timestamp' "
+	"WHEN type = 'timestamp' THEN 'datetime' WHEN type = 'bytea' THEN 'blob' ELSE lower(type) END";
+
+/*
+ * MySQL's SHOW statements as SELECTs over the store's schema (so simple and
+ * prepared execution need nothing special).  SHOW STATUS answers with no
+ * rows: the server keeps no such counters yet.
+ */
+static int session_plan_show_mysql(struct session *s, const struct ast_show *sh, const char *what,
+				   struct session_plan *p, struct rerr *err)
+{
+	struct buf q;
+	buf_init(&q);
+	const char *table = sh->from.n ? sh->from.parts[sh->from.n - 1].s : NULL;
+	const char *like_col = NULL;
+	if (!strcmp(what, "databases") || !strcmp(what, "schemas")) {
+		struct buf names;
+		buf_init(&names);
+		int n = store_list_databases(s->sc->store, &names);
+		buf_printf(&q, "SELECT column1 AS \"Database\" FROM (VALUES ");
+		const char *name = (const char *)names.data;
+		for (int i = 0; i < n; i++, name += strlen(name) + 1) {
+			buf_printf(&q, "%s(", i ? ", " : "");
+			plan_put_literal(&q, name);
+			buf_printf(&q, ")");
+		}
+		if (n <= 0)
+			buf_printf(&q, "(NULL)");
+		buf_printf(&q, ") WHERE column1 IS NOT NULL");
+		buf_free(&names);
+		like_col = "column1";
+	} else if (!strcmp(what, "tables") || !strcmp(what, "full tables")) {
+		buf_printf(&q, "SELECT name AS \"Tables_in_%s\"", s->database);
+		if (!strcmp(what, "full tables"))
+			buf_printf(&q, ", CASE type WHEN 'view' THEN 'VIEW' ELSE 'BASE TABLE' END AS \"Table_type\"");
+		buf_printf(&q, " FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%%' ESCAPE '\\'");
+		like_col = "name";
+	} else if ((!strcmp(what, "columns") || !strcmp(what, "full columns") || !strcmp(what, "fields")) && table) {
+		struct column_desc *cols;
+		struct arena a;
+		arena_init(&a);
+		int n = catalog_columns(s->sc, &sh->from, &a, &cols);
+		arena_free(&a);
+		if (n < 0) {
+			buf_free(&q);
+			return rerr_set(err, ERR_UNDEFINED_TABLE, "Table '%s.%s' doesn't exist", s->database, table);
+		}
+		buf_printf(&q, "SELECT name AS \"Field\", %s AS \"Type\", CASE WHEN \"notnull\" OR pk > 0 THEN 'NO' ELSE 'YES' END AS \"Null\", "
+			       "CASE WHEN pk > 0 THEN 'PRI' ELSE '' END AS \"Key\", dflt_value AS \"Default\", "
+			       "CASE WHEN pk > 0 AND type = 'INTEGER' THEN 'auto_increment' ELSE '' END AS \"Extra\" FROM pragma_table_info(",
+			   plan_mysql_type_sql);
+		plan_put_literal(&q, table);
+		buf_printf(&q, ") WHERE 1");
+		like_col = "name";
+	} else if (!strcmp(what, "variables") || !strcmp(what, "session variables") || !strcmp(what, "global variables")) {
+		struct plan_rows r = {&q, 0};
+		buf_printf(&q, "SELECT column1 AS \"Variable_name\", column2 AS \"Value\" FROM (VALUES ");
+		session_var_each(s, plan_put_var_row, &r);
+		buf_printf(&q, ") WHERE 1");
+		like_col = "column1";
+	} else if (!strcmp(what, "warnings") || !strcmp(what, "errors")) {
+		buf_printf(&q, "SELECT '' AS \"Level\", 0 AS \"Code\", '' AS \"Message\" WHERE 0");
+	} else if (!strcmp(what, "status") || !strcmp(what, "session status") || !strcmp(what, "global status")) {
+		buf_printf(&q, "SELECT '' AS \"Variable_name\", '' AS \"Value\" WHERE 0");
+	} else if (!strcmp(what, "create table") && table) {
+		buf_printf(&q, "SELECT name AS \"Table\", sql AS \"Create Table\" FROM sqlite_schema WHERE type = 'table' AND name = ");
+		plan_put_literal(&q, table);
+	} else if ((!strcmp(what, "index") || !strcmp(what, "indexes") || !strcmp(what, "keys")) && table) {
+		buf_printf(&q, "SELECT ");
+		plan_put_literal(&q, table);
+		buf_printf(&q, " AS \"Table\", CASE WHEN il.\"unique\" THEN 0 ELSE 1 END AS \"Non_unique\", "
+			       "CASE WHEN il.origin = 'pk' THEN 'PRIMARY' ELSE il.name END AS \"Key_name\", ii.seqno + 1 AS \"Seq_in_index\", "
+			       "ii.name AS \"Column_name\", 'A' AS \"Collation\", NULL AS \"Cardinality\", NULL AS \"Sub_part\", "
+			       "NULL AS \"Packed\", '' AS \"Null\", 'BTREE' AS \"Index_type\", '' AS \"Comment\", '' AS \"Index_comment\" "
+			       "FROM pragma_index_list(");
+		plan_put_literal(&q, table);
+		buf_printf(&q, ") il, pragma_index_info(il.name) ii");
+	} else {
+		buf_free(&q);
+		return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "SHOW %s is not supported", what);
+	}
+	if (like_col && sh->like) {
+		buf_printf(&q, " AND %s LIKE ", like_col);
+		plan_put_literal(&q, sh->like);
+	}
+	if (like_col)
+		buf_printf(&q, " ORDER BY 1");
+	p->text = arena_strndup(&s->arena, (const char *)q.data, q.len);
+	p->len = q.len;
+	p->action = PLAN_STORE;
+	buf_free(&q);
+	return 0;
+}
+
 /* SHOW x: the value as a one-row SELECT, so simple and prepared execution need nothing special. */
 static int session_plan_show(struct session *s, const struct ast_show *sh, struct session_plan *p, struct rerr *err)
 {
@@ -99,6 +223,11 @@ static int session_plan_show(struct session *s, const struct ast_show *sh, struc
 		buf_printf(&name, "%s%s", i ? " " : "", sh->words[i]);
 	buf_put_u8(&name, 0);
 	const char *n = (const char *)name.data;
+	if (s->opts.dialect == DIALECT_MYSQL) {
+		int rc = session_plan_show_mysql(s, sh, n, p, err);
+		buf_free(&name);
+		return rc;
+	}
 	const char *var = !strcasecmp(n, "transaction isolation level") ? "transaction_isolation" : n;
 	const char *value = session_var_get(s, var);
 	if (!value) {

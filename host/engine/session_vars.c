@@ -39,6 +39,55 @@ static const char *const session_var_defaults[][2] = {
 	{"statement_timeout", "0"},
 };
 
+/* What MySQL drivers and ORMs read at connect (SELECT @@x, SHOW VARIABLES). */
+static const char *const session_var_mysql_defaults[][2] = {
+	{"version", "8.0.36-rosetta"},
+	{"version_comment", "Rosetta"},
+	{"version_compile_os", "Linux"},
+	{"sql_mode", "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+		     "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"},
+	{"transaction_isolation", "READ-COMMITTED"},
+	{"tx_isolation", "READ-COMMITTED"},
+	{"transaction_read_only", "0"},
+	{"tx_read_only", "0"},
+	{"lower_case_table_names", "0"},
+	{"max_allowed_packet", "67108864"},
+	{"character_set_client", "utf8mb4"},
+	{"character_set_connection", "utf8mb4"},
+	{"character_set_results", "utf8mb4"},
+	{"character_set_server", "utf8mb4"},
+	{"character_set_database", "utf8mb4"},
+	{"collation_connection", "utf8mb4_0900_ai_ci"},
+	{"collation_server", "utf8mb4_0900_ai_ci"},
+	{"collation_database", "utf8mb4_0900_ai_ci"},
+	{"time_zone", "+00:00"},
+	{"system_time_zone", "UTC"},
+	{"autocommit", "1"},
+	{"wait_timeout", "28800"},
+	{"interactive_timeout", "28800"},
+	{"net_write_timeout", "60"},
+	{"auto_increment_increment", "1"},
+	{"sql_select_limit", "18446744073709551615"},
+	{"have_ssl", "YES"},
+	{"performance_schema", "0"},
+	{"license", "Apache-2.0"},
+	{"init_connect", ""},
+};
+
+static int session_var_is_default(const struct session *s, const char *name)
+{
+	if (s->opts.dialect == DIALECT_MYSQL) {
+		for (size_t i = 0; i < sizeof(session_var_mysql_defaults) / sizeof(session_var_mysql_defaults[0]); i++)
+			if (!strcasecmp(session_var_mysql_defaults[i][0], name))
+				return 1;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(session_var_defaults) / sizeof(session_var_defaults[0]); i++)
+		if (!strcasecmp(session_var_defaults[i][0], name))
+			return 1;
+	return 0;
+}
+
 static enum ast_isolation session_var_isolation(const char *v)
 {
 	if (!strcasecmp(v, "serializable"))
@@ -82,14 +131,22 @@ int session_var_set(struct session *s, const char *name, const char *value, stru
 
 const char *session_var_get(struct session *s, const char *name)
 {
-	if (!strcasecmp(name, "transaction_isolation") && s->txn != TXN_IDLE) {
-		static const char *const levels[] = {"read committed", "read uncommitted", "read committed",
-						     "repeatable read", "serializable"};
-		return levels[s->isolation];
+	if ((!strcasecmp(name, "transaction_isolation") || !strcasecmp(name, "tx_isolation")) && s->txn != TXN_IDLE) {
+		static const char *const pg_levels[] = {"read committed", "read uncommitted", "read committed",
+							"repeatable read", "serializable"};
+		static const char *const my_levels[] = {"READ-COMMITTED", "READ-UNCOMMITTED", "READ-COMMITTED",
+							"REPEATABLE-READ", "SERIALIZABLE"};
+		return s->opts.dialect == DIALECT_MYSQL ? my_levels[s->isolation] : pg_levels[s->isolation];
 	}
 	for (struct session_var *v = s->vars; v; v = v->next)
 		if (!strcasecmp(v->name, name))
 			return v->value;
+	if (s->opts.dialect == DIALECT_MYSQL) {
+		for (size_t i = 0; i < sizeof(session_var_mysql_defaults) / sizeof(session_var_mysql_defaults[0]); i++)
+			if (!strcasecmp(session_var_mysql_defaults[i][0], name))
+				return session_var_mysql_defaults[i][1];
+		return NULL;
+	}
 	for (size_t i = 0; i < sizeof(session_var_defaults) / sizeof(session_var_defaults[0]); i++)
 		if (!strcasecmp(session_var_defaults[i][0], name))
 			return session_var_defaults[i][1];
@@ -107,4 +164,23 @@ void session_vars_free(struct session *s)
 		free(v->value);
 		free(v);
 	}
+}
+
+const char *session_var_lookup(void *session, const char *name)
+{
+	return session_var_get(session, name);
+}
+
+/* Every variable the dialect knows (defaults and SETs), for SHOW VARIABLES: fn(name, value) per row. */
+void session_var_each(struct session *s, void (*fn)(void *ctx, const char *name, const char *value), void *ctx)
+{
+	if (s->opts.dialect == DIALECT_MYSQL)
+		for (size_t i = 0; i < sizeof(session_var_mysql_defaults) / sizeof(session_var_mysql_defaults[0]); i++)
+			fn(ctx, session_var_mysql_defaults[i][0], session_var_get(s, session_var_mysql_defaults[i][0]));
+	else
+		for (size_t i = 0; i < sizeof(session_var_defaults) / sizeof(session_var_defaults[0]); i++)
+			fn(ctx, session_var_defaults[i][0], session_var_get(s, session_var_defaults[i][0]));
+	for (struct session_var *v = s->vars; v; v = v->next)
+		if (v->name[0] != '@' && !session_var_is_default(s, v->name))
+			fn(ctx, v->name, v->value);
 }

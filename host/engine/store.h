@@ -28,6 +28,7 @@
  *   store_finalize      release a statement
  *   store_exec          run a statement with no result (BEGIN, COMMIT, ...)
  *   store_interrupt     cancel what the connection is running
+ *   store_set_identity  the session's user and database, for SQL functions (current_user, ...)
  */
 #ifndef ROSETTA_ENGINE_STORE_H
 #define ROSETTA_ENGINE_STORE_H
@@ -35,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "engine/types.h"
 
@@ -64,6 +66,11 @@ struct store_ops {
 	void (*finalize)(struct store_stmt *st);
 	int (*exec)(struct store_conn *c, const char *sql, struct rerr *err);
 	void (*interrupt)(struct store_conn *c);
+	int (*set_identity)(struct store_conn *c, const char *user, const char *database, struct rerr *err);
+	int (*set_variables)(struct store_conn *c, const char *(*get)(void *ctx, const char *name), void *ctx,
+			     struct rerr *err);
+	/* Names of the databases, NUL-separated in `out` (appended); count or -1. */
+	int (*list_databases)(struct store *s, struct buf *out);
 };
 
 /* Every backend's store begins with this header. */
@@ -112,5 +119,12 @@ static inline void store_finalize(struct store_stmt *st) { st->conn->store->ops-
 static inline int store_exec(struct store_conn *c, const char *sql, struct rerr *err)
 { return c->store->ops->exec(c, sql, err); }
 static inline void store_interrupt(struct store_conn *c) { c->store->ops->interrupt(c); }
+/* rosetta_var(name): a session variable, answered by `get(ctx, name)` (NULL for unknown: SQL NULL). */
+static inline int store_set_variables(struct store_conn *c, const char *(*get)(void *ctx, const char *name), void *ctx,
+				      struct rerr *err)
+{ return c->store->ops->set_variables(c, get, ctx, err); }
+static inline int store_list_databases(struct store *s, struct buf *out) { return s->ops->list_databases(s, out); }
+static inline int store_set_identity(struct store_conn *c, const char *user, const char *database, struct rerr *err)
+{ return c->store->ops->set_identity(c, user, database, err); }
 
 #endif

@@ -14,6 +14,7 @@
  */
 #include "engine/store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
@@ -448,6 +449,88 @@ static int store_sqlite_exec(struct store_conn *base, const char *sql, struct re
 	return rc == SQLITE_OK ? 0 : store_sqlite_error(db, rc, err);
 }
 
+/* A SQL function returning the text it was registered with (user data). */
+static void store_sqlite_constant_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_text(ctx, sqlite3_user_data(ctx), -1, SQLITE_TRANSIENT);
+}
+
+static int store_sqlite_set_identity(struct store_conn *base, const char *user, const char *database,
+				     struct rerr *err)
+{
+	sqlite3 *db = ((struct sqlite_conn *)base)->db;
+	static const char *const user_fns[] = {"rosetta_current_user", "current_user", "session_user", "user"};
+	static const char *const db_fns[] = {"current_database", "database"};
+	for (size_t i = 0; i < sizeof(user_fns) / sizeof(user_fns[0]); i++) {
+		char *u = sqlite3_mprintf("%s", user);
+		if (!u || sqlite3_create_function_v2(db, user_fns[i], 0, SQLITE_UTF8, u, store_sqlite_constant_text,
+						     NULL, NULL, sqlite3_free) != SQLITE_OK)
+			return rerr_set(err, ERR_INTERNAL, "could not register %s()", user_fns[i]);
+	}
+	for (size_t i = 0; i < sizeof(db_fns) / sizeof(db_fns[0]); i++) {
+		char *d = sqlite3_mprintf("%s", database);
+		if (!d || sqlite3_create_function_v2(db, db_fns[i], 0, SQLITE_UTF8, d, store_sqlite_constant_text, NULL,
+						     NULL, sqlite3_free) != SQLITE_OK)
+			return rerr_set(err, ERR_INTERNAL, "could not register %s()", db_fns[i]);
+	}
+	return 0;
+}
+
+struct store_sqlite_vars {
+	const char *(*get)(void *ctx, const char *name);
+	void *ctx;
+};
+
+static void store_sqlite_var(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	struct store_sqlite_vars *v = sqlite3_user_data(ctx);
+	const char *name = (const char *)sqlite3_value_text(argv[0]);
+	const char *value = name ? v->get(v->ctx, name) : NULL;
+	if (value)
+		sqlite3_result_text(ctx, value, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_null(ctx);
+}
+
+static int store_sqlite_set_variables(struct store_conn *base, const char *(*get)(void *ctx, const char *name),
+				      void *vctx, struct rerr *err)
+{
+	sqlite3 *db = ((struct sqlite_conn *)base)->db;
+	struct store_sqlite_vars *v = sqlite3_malloc(sizeof(*v));
+	if (!v)
+		return rerr_set(err, ERR_INTERNAL, "out of memory");
+	v->get = get;
+	v->ctx = vctx;
+	/* not deterministic: SET changes the answer between statements */
+	if (sqlite3_create_function_v2(db, "rosetta_var", 1, SQLITE_UTF8, v, store_sqlite_var, NULL, NULL,
+				       sqlite3_free) != SQLITE_OK)
+		return rerr_set(err, ERR_INTERNAL, "could not register rosetta_var()");
+	return 0;
+}
+
+static int store_sqlite_list_databases(struct store *base, struct buf *out)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	DIR *d = opendir(s->dir);
+	if (!d)
+		return -1;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len > 3 && !strcmp(e->d_name + len - 3, ".db")) {
+			buf_append(out, e->d_name, len - 3);
+			buf_put_u8(out, 0);
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
 static void store_sqlite_interrupt(struct store_conn *base)
 {
 	sqlite3_interrupt(((struct sqlite_conn *)base)->db);
@@ -474,6 +557,9 @@ static const struct store_ops store_sqlite_ops = {
 	.finalize = store_sqlite_finalize,
 	.exec = store_sqlite_exec,
 	.interrupt = store_sqlite_interrupt,
+	.set_identity = store_sqlite_set_identity,
+	.set_variables = store_sqlite_set_variables,
+	.list_databases = store_sqlite_list_databases,
 };
 
 struct store *store_open_sqlite(const char *dir, struct rerr *err)

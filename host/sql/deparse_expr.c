@@ -572,8 +572,24 @@ int dp_expr(struct deparser *d, const struct ast_expr *e)
 			return -1;
 		dp_str(d, ")");
 		return 0;
-	case AST_VARIABLE:
-		return dp_unsupported(d, "session variables in expressions");
+	case AST_VARIABLE: { /* @@[session.|global.]name and @user_var: the session answers (rosetta_var) */
+		const char *n = e->u.variable.name;
+		int user_var = n[0] == '@' && n[1] != '@';
+		while (*n == '@')
+			n++;
+		if (!strncasecmp(n, "session.", 8) || !strncasecmp(n, "global.", 7) || !strncasecmp(n, "local.", 6))
+			n = strchr(n, '.') + 1;
+		dp_str(d, "rosetta_var('");
+		if (user_var)
+			dp_str(d, "@");
+		for (; *n; n++) {
+			char ch[2] = {*n == '\'' ? 0 : *n, 0};
+			if (ch[0])
+				dp_str(d, ch);
+		}
+		dp_str(d, "')");
+		return 0;
+	}
 	case AST_COLLATE: {
 		const char *c = e->u.collate.collation;
 		size_t n = strlen(c);

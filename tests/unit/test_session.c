@@ -334,6 +334,88 @@ static void isolation_levels(void)
 	session_close(b);
 }
 
+
+/* Collect every row's first two values as "a|b" lines. */
+struct lines {
+	char text[2048];
+	int rows;
+	char cols[256];
+};
+
+static int lines_columns(void *ctx, int n, const struct column_desc *cols)
+{
+	struct lines *l = ctx;
+	for (int i = 0; i < n; i++)
+		snprintf(l->cols + strlen(l->cols), sizeof(l->cols) - strlen(l->cols), "%s%s", i ? "," : "", cols[i].name);
+	return 0;
+}
+
+static int lines_row(void *ctx, int n, const struct rvalue *v)
+{
+	struct lines *l = ctx;
+	for (int i = 0; i < n && i < 2; i++) {
+		size_t at = strlen(l->text);
+		if (v[i].kind == RV_INT)
+			snprintf(l->text + at, sizeof(l->text) - at, "%s%lld", i ? "|" : "", (long long)v[i].i);
+		else if (v[i].kind == RV_NULL)
+			snprintf(l->text + at, sizeof(l->text) - at, "%sNULL", i ? "|" : "");
+		else
+			snprintf(l->text + at, sizeof(l->text) - at, "%s%.*s", i ? "|" : "", (int)v[i].n, (const char *)v[i].p);
+	}
+	snprintf(l->text + strlen(l->text), sizeof(l->text) - strlen(l->text), "\n");
+	l->rows++;
+	return 0;
+}
+
+static int lines_run(struct session *s, const char *sql, struct lines *l)
+{
+	memset(l, 0, sizeof(*l));
+	struct result_sink sink = {l, lines_columns, lines_row, NULL};
+	struct stmt_result r;
+	struct rerr err;
+	size_t used;
+	return session_execute(s, sql, strlen(sql), &used, &sink, &r, &err) < 0 ? (int)err.code : 0;
+}
+
+static void mysql_show_statements_and_variables(void)
+{
+	struct session *my = NULL;
+	struct rerr err;
+	struct session_opts mo = {.dialect = DIALECT_MYSQL};
+	CU_ASSERT_EQUAL_FATAL(session_open(store, "demo", "demo", &mo, &my, &err), 0);
+	struct lines l;
+	CU_ASSERT_EQUAL(lines_run(my, "create table show_me (id int primary key auto_increment, name varchar(20) not null, "
+				      "score double, unique key uname (name))", &l), 0);
+	CU_ASSERT_EQUAL(lines_run(my, "show tables like 'show%'", &l), 0);
+	CU_ASSERT_STRING_EQUAL(l.text, "show_me\n");
+	CU_ASSERT_STRING_EQUAL(l.cols, "Tables_in_demo");
+	CU_ASSERT_EQUAL(lines_run(my, "show full tables like 'show_me'", &l), 0);
+	CU_ASSERT_STRING_EQUAL(l.text, "show_me|BASE TABLE\n");
+	CU_ASSERT_EQUAL(lines_run(my, "show columns from show_me", &l), 0);
+	CU_ASSERT_STRING_EQUAL(l.cols, "Field,Type,Null,Key,Default,Extra");
+	CU_ASSERT_STRING_EQUAL(l.text, "id|int\nname|varchar(20)\nscore|double\n");
+	CU_ASSERT_EQUAL(lines_run(my, "show columns from no_such_table", &l), ERR_UNDEFINED_TABLE);
+	CU_ASSERT_EQUAL(lines_run(my, "show databases", &l), 0);
+	CU_ASSERT(strstr(l.text, "demo\n") != NULL);
+	CU_ASSERT_EQUAL(lines_run(my, "show variables like 'max_allowed_packet'", &l), 0);
+	CU_ASSERT_STRING_EQUAL(l.text, "max_allowed_packet|67108864\n");
+	CU_ASSERT_EQUAL(lines_run(my, "show warnings", &l), 0);
+	CU_ASSERT_EQUAL(l.rows, 0);
+	CU_ASSERT_STRING_EQUAL(l.cols, "Level,Code,Message");
+	CU_ASSERT_EQUAL(lines_run(my, "select @@version_comment, @@session.tx_isolation", &l), 0);
+	CU_ASSERT_STRING_EQUAL(l.text, "Rosetta|READ-COMMITTED\n");
+	CU_ASSERT_EQUAL(lines_run(my, "set @answer = 42", &l), 0);
+	CU_ASSERT_EQUAL(lines_run(my, "select @answer, @@lower_case_table_names", &l), 0);
+	CU_ASSERT_STRING_EQUAL(l.text, "42|0\n");
+	CU_ASSERT_EQUAL(lines_run(my, "select @never_set", &l), 0);
+	CU_ASSERT_STRING_EQUAL(l.text, "NULL\n");
+	CU_ASSERT_EQUAL(lines_run(my, "show create table show_me", &l), 0);
+	CU_ASSERT(strncmp(l.text, "show_me|CREATE TABLE", 20) == 0);
+	CU_ASSERT_EQUAL(lines_run(my, "select current_user(), database()", &l), 0);
+	CU_ASSERT_STRING_EQUAL(l.text, "demo|demo\n");
+	session_close(my);
+}
+
 void suite_session(void);
 void suite_session(void)
 {
@@ -348,4 +430,5 @@ void suite_session(void)
 	CU_add_test(s, "splitter respects quotes and comments", splitter_respects_quotes_and_comments);
 	CU_add_test(s, "a table written in one dialect reads the same in the other", a_table_written_in_one_dialect_reads_the_same_in_the_other);
 	CU_add_test(s, "isolation levels: READ COMMITTED, REPEATABLE READ, SERIALIZABLE", isolation_levels);
+	CU_add_test(s, "MySQL SHOW statements and @@variables", mysql_show_statements_and_variables);
 }

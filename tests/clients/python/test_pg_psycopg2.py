@@ -177,3 +177,17 @@ def test_multiple_statements_in_one_query(server):
     cur.execute("create table multi (v integer); insert into multi values (1); insert into multi values (2); select sum(v) from multi")
     assert cur.fetchone() == (3,)
     conn.close()
+
+
+def test_session_identity_and_settings(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("select current_user, current_database(), session_user")
+    assert cur.fetchone() == ("demo", "demo", "demo")
+    cur.execute("show transaction isolation level")
+    assert cur.fetchone() == ("read committed",)
+    cur.execute("set application_name = 'rosetta-test'")
+    cur.execute("show application_name")
+    assert cur.fetchone() == ("rosetta-test",)
+    conn.rollback()
+    conn.close()
