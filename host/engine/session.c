@@ -72,6 +72,12 @@ enum txn_state session_txn_state(const struct session *s) { return s->txn; }
 const char *session_user(const struct session *s) { return s->user; }
 const char *session_database(const struct session *s) { return s->database; }
 
+void session_fail(struct session *s)
+{
+	if (s->txn == TXN_OPEN && s->opts.abort_txn_on_error)
+		s->txn = TXN_FAILED;
+}
+
 void session_cancel(struct session *s)
 {
 	store_interrupt(s->sc);

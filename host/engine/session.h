@@ -128,5 +128,8 @@ enum txn_state session_txn_state(const struct session *s);
 const char *session_user(const struct session *s);
 const char *session_database(const struct session *s);
 void session_cancel(struct session *s);
+/* Mark an open transaction failed, as a statement error would (under abort_txn_on_error); for
+ * handler-side failures such as a malformed COPY row. */
+void session_fail(struct session *s);
 
 #endif

@@ -488,6 +488,65 @@ static void extended_bad_parameter_text_is_22P02(void)
 	end(&c);
 }
 
+static void put_copy_data(struct buf *b, const char *data)
+{
+	size_t at = pg_msg_begin(b, 'd');
+	buf_append(b, data, strlen(data));
+	pg_msg_end(b, at);
+}
+
+static void copy_from_stdin_with_records_split_across_messages(void)
+{
+	struct conn c;
+	CU_ASSERT_EQUAL_FATAL(login(&c, "demo"), 0);
+	query(&c, "create table cp1 (id integer, name text)");
+	query(&c, "copy cp1 from stdin");
+	uint32_t len;
+	const uint8_t *g = find_msg(&c, 'G', 0, &len); /* CopyInResponse, and no ReadyForQuery yet */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	CU_ASSERT_EQUAL(rd_be16(g + 1), 2);
+	CU_ASSERT_PTR_NULL(find_msg(&c, 'Z', 0, &len));
+	struct buf b;
+	buf_init(&b);
+	put_copy_data(&b, "1\ton");      /* a record split in the middle */
+	put_copy_data(&b, "e\n2\t\\N\n3\tt");
+	put_copy_data(&b, "hree");       /* the last record has no newline */
+	put_simple(&b, 'c', 0, NULL);    /* CopyDone */
+	buf_reset(&c.out);
+	CU_ASSERT_EQUAL(feed(&c, b.data, b.len), 0);
+	const uint8_t *tag = find_msg(&c, 'C', 0, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tag);
+	CU_ASSERT_STRING_EQUAL((const char *)tag, "COPY 3");
+	CU_ASSERT_EQUAL(find_msg(&c, 'Z', 0, &len)[0], 'I');
+	query(&c, "select count(*), count(name) from cp1");
+	const uint8_t *d = find_msg(&c, 'D', 0, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_EQUAL(d[6], '3');
+	CU_ASSERT_EQUAL(d[11], '2');
+
+	query(&c, "copy cp1 from stdin");
+	buf_reset(&b);
+	put_copy_data(&b, "4\tfour\n");
+	size_t at = pg_msg_begin(&b, 'f'); /* CopyFail */
+	buf_put_cstr(&b, "client changed its mind");
+	pg_msg_end(&b, at);
+	buf_reset(&c.out);
+	CU_ASSERT_EQUAL(feed(&c, b.data, b.len), 0);
+	const uint8_t *e = find_msg(&c, 'E', 0, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(memmem(e, len, "C57014", 6) != NULL);
+	query(&c, "select count(*) from cp1");
+	d = find_msg(&c, 'D', 0, &len);
+	CU_ASSERT_EQUAL(d[6], '3'); /* nothing of the failed COPY stayed */
+
+	query(&c, "copy cp1 to '/etc/passwd'"); /* files on the server are refused */
+	e = find_msg(&c, 'E', 0, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(memmem(e, len, "C0A000", 6) != NULL);
+	buf_free(&b);
+	end(&c);
+}
+
 void suite_pg_handler(void);
 void suite_pg_handler(void)
 {
@@ -501,4 +560,5 @@ void suite_pg_handler(void)
 	CU_add_test(s, "extended: Parse/Bind/Execute with a row limit", extended_parse_bind_execute_with_row_limit);
 	CU_add_test(s, "extended: errors skip to Sync", extended_errors_skip_to_sync);
 	CU_add_test(s, "extended: bad parameter text is 22P02", extended_bad_parameter_text_is_22P02);
+	CU_add_test(s, "COPY FROM STDIN with records split across messages", copy_from_stdin_with_records_split_across_messages);
 }

@@ -15,6 +15,8 @@
  *   READY --Sync--------------------------> READY           [pg_extended_message: 'Z']
  *   READY --error in an extended message--> SKIP_TO_SYNC    [ErrorResponse]
  *   SKIP_TO_SYNC --Sync-------------------> READY           ['Z']
+ *   READY --Query "COPY .. FROM STDIN"----> COPY_IN         [pg_copy_start: CopyInResponse]
+ *   COPY_IN --CopyData/CopyDone/CopyFail--> READY           [pg_copy_message]
  *   any --Terminate / protocol violation--> (closed)
  */
 #ifndef ROSETTA_PROTO_PG_CONN_H
@@ -28,7 +30,9 @@
 #include "proto/pg/pg_rows.h"
 #include "proto/pg/pg_wire.h"
 
-enum pg_state { PG_STARTUP, PG_SASL_INITIAL, PG_SASL_FINAL, PG_READY, PG_SKIP_TO_SYNC };
+enum pg_state { PG_STARTUP, PG_SASL_INITIAL, PG_SASL_FINAL, PG_READY, PG_SKIP_TO_SYNC, PG_COPY_IN };
+
+struct pg_copy;
 
 /* A prepared statement of the extended protocol ("" is the unnamed one). */
 struct pg_stmt {
@@ -65,6 +69,7 @@ struct pg_conn {
 	int cancel_registered;
 	struct pg_stmt *stmts;
 	struct pg_portal *portals;
+	struct pg_copy *copy; /* COPY_IN */
 };
 
 /* pg_startup.c */
@@ -76,6 +81,10 @@ int pg_auth_message(struct conn *c, struct pg_conn *pc, const struct pg_msg *m);
 int pg_simple_query(struct conn *c, struct pg_conn *pc, const struct pg_msg *m);
 char pg_txn_status(const struct pg_conn *pc);
 void pg_put_command_complete(struct buf *b, const struct stmt_result *res);
+/* pg_copy.c: 0 not a COPY, 1 started (or done, for TO STDOUT), -1 error in err */
+int pg_copy_start(struct conn *c, struct pg_conn *pc, const char *sql, size_t len, struct rerr *err);
+int pg_copy_message(struct conn *c, struct pg_conn *pc, const struct pg_msg *m);
+void pg_copy_abandon(struct pg_conn *pc);
 /* pg_extended.c */
 int pg_extended_message(struct conn *c, struct pg_conn *pc, const struct pg_msg *m);
 void pg_extended_close_all(struct pg_conn *pc);

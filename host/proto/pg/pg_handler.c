@@ -36,6 +36,7 @@ static void pg_close(struct conn *c)
 		log_info("txn_abandoned", "protocol=pg conn=%llu peer=%s", (unsigned long long)c->id, c->peer);
 	if (pc->cancel_registered)
 		cancel_unregister(pc->backend_pid); /* before the session goes: no cancel may reach it after */
+	pg_copy_abandon(pc);
 	pg_extended_close_all(pc); /* portals and statements before their session */
 	session_close(pc->session);
 	scram_server_free(pc->scram);
@@ -94,6 +95,9 @@ static int pg_input(struct conn *c)
 		case PG_SASL_INITIAL:
 		case PG_SASL_FINAL:
 			rc = pg_auth_message(c, pc, &m);
+			break;
+		case PG_COPY_IN:
+			rc = pg_copy_message(c, pc, &m);
 			break;
 		case PG_SKIP_TO_SYNC:
 			rc = 0;

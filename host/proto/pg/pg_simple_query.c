@@ -95,6 +95,15 @@ int pg_simple_query(struct conn *c, struct pg_conn *pc, const struct pg_msg *m)
 	const char *sql = (const char *)m->body;
 	size_t len = m->len - 1, pos = 0;
 	int any = 0;
+	struct rerr cerr;
+	int copy = pg_copy_start(c, pc, sql, len, &cerr);
+	if (copy != 0) {
+		if (copy < 0)
+			pg_put_error(&c->out, &cerr, 0, 0);
+		if (pc->state != PG_COPY_IN) /* COPY FROM STDIN answers 'Z' when its data is done */
+			pg_put_ready(&c->out, pg_txn_status(pc));
+		return 0;
+	}
 	while (pos < len) {
 		struct stmt_result res;
 		struct rerr err;
