@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auth/hba.h"
 #include "auth/userstore.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -184,6 +185,12 @@ static int cmd_serve(int argc, char **argv)
 		userstore_free(env.users);
 		return 1;
 	}
+	path_join(path, sizeof(path), cfg.data_dir, "hba.conf");
+	if (hba_load(path, &env.hba, why, sizeof(why)) < 0) {
+		fprintf(stderr, "rosettad: %s\n", why);
+		userstore_free(env.users);
+		return 1;
+	}
 	path_join(path, sizeof(path), cfg.data_dir, "server.crt");
 	path_join(key, sizeof(key), cfg.data_dir, "server.key");
 	static const char *const alpn[] = {"postgresql", "http/1.1", NULL};
@@ -212,6 +219,7 @@ static int cmd_serve(int argc, char **argv)
 
 	store_close(env.store);
 	tls_ctx_free(env.tls);
+	hba_free(env.hba);
 	userstore_free(env.users);
 	return rc == 0 ? 0 : 1;
 }

@@ -26,6 +26,7 @@
 #include "core/config.h"
 
 struct userstore;
+struct hba;
 struct store;
 struct tls_ctx;
 struct tls_conn;
@@ -35,6 +36,7 @@ struct proto_handler;
 struct server_env {
 	const struct config *cfg;
 	struct userstore *users;
+	struct hba *hba; /* authentication rules (auth/hba.h); NULL means SCRAM for everyone */
 	struct store *store;
 	struct tls_ctx *tls;
 	uint8_t secret[32]; /* random per start: mock SCRAM verifiers */

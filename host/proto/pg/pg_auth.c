@@ -1,14 +1,22 @@
 /*
- * pg_auth.c — SCRAM-SHA-256 authentication and the start of a session.
+ * pg_auth.c — authentication (the method DATA/hba.conf names: SCRAM-SHA-256,
+ * md5, cleartext password, trust, reject) and the start of a session.
  *
+ * A cleartext password is refused on a connection without TLS unless the
+ * server was started with allow-cleartext (development only).  md5 checks
+ * the stored md5 verifier against the salted response; it never needs the
+ * password.
  * An unknown user is answered exactly like a known one with a wrong
  * password (a mock verifier derived from the server secret), so that a
  * failed login never reveals which user names exist.  SCRAM-SHA-256-PLUS is
  * offered on TLS connections, binding the exchange to our certificate.
  */
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/hba.h"
 #include "auth/userstore.h"
 #include "core/log.h"
 #include "engine/cancel.h"
@@ -19,6 +27,8 @@
 #include "proto/pg/pg_types.h"
 
 #define PG_AUTH_OK 0
+#define PG_AUTH_CLEARTEXT 3
+#define PG_AUTH_MD5 5
 #define PG_AUTH_SASL 10
 #define PG_AUTH_SASL_CONTINUE 11
 #define PG_AUTH_SASL_FINAL 12
@@ -31,9 +41,63 @@ static void pg_put_auth(struct buf *b, uint32_t code, const void *data, size_t n
 	pg_msg_end(b, at);
 }
 
+static int pg_auth_complete(struct conn *c, struct pg_conn *pc);
+static int pg_auth_fail(struct conn *c, struct pg_conn *pc, const char *why);
+
+/* The peer's address without its port, for hba matching. */
+static void pg_peer_addr(const char *peer, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s", peer);
+	char *colon = strrchr(out, ':');
+	if (colon)
+		*colon = 0;
+}
+
 int pg_auth_begin(struct conn *c, struct pg_conn *pc)
 {
 	const struct user *u = c->env->users ? userstore_find(c->env->users, pc->user) : NULL;
+	char addr[64];
+	pg_peer_addr(c->peer, addr, sizeof(addr));
+	pc->method = hba_match(c->env->hba, c->tls != NULL, pc->database, pc->user, addr);
+	switch (pc->method) {
+	case HBA_REJECT: {
+		char msg[400];
+		snprintf(msg, sizeof(msg), "pg_hba.conf rejects connection for host \"%s\", user \"%s\", database \"%s\", %s",
+			 addr, pc->user, pc->database, c->tls ? "SSL encryption" : "no encryption");
+		log_warn("auth_rejected", "protocol=pg conn=%llu peer=%s user=%s", (unsigned long long)c->id, c->peer, pc->user);
+		pg_put_error_msg(&c->out, ERR_INVALID_AUTHORIZATION, 1, msg);
+		return -1;
+	}
+	case HBA_TRUST:
+		if (!u) {
+			char msg[160];
+			snprintf(msg, sizeof(msg), "role \"%s\" does not exist", pc->user);
+			pg_put_error_msg(&c->out, ERR_INVALID_AUTHORIZATION, 1, msg);
+			return -1;
+		}
+		return pg_auth_complete(c, pc);
+	case HBA_PASSWORD:
+		if (!c->tls && !c->env->cfg->allow_cleartext) {
+			pg_put_error_msg(&c->out, ERR_INVALID_AUTHORIZATION, 1,
+					 "password authentication needs an encrypted connection; connect with sslmode=require");
+			return -1;
+		}
+		pc->user_known = u && u->has_scram;
+		pg_put_auth(&c->out, PG_AUTH_CLEARTEXT, NULL, 0);
+		pc->state = PG_PASSWORD;
+		return 0;
+	case HBA_MD5:
+		pc->user_known = u && u->has_md5;
+		if (RAND_bytes(pc->md5_salt, sizeof(pc->md5_salt)) != 1) {
+			pg_put_error_msg(&c->out, ERR_INTERNAL, 1, "no randomness for the md5 salt");
+			return -1;
+		}
+		pg_put_auth(&c->out, PG_AUTH_MD5, pc->md5_salt, sizeof(pc->md5_salt));
+		pc->state = PG_PASSWORD;
+		return 0;
+	default:
+		break;
+	}
 	if (u && u->has_scram) {
 		pc->verifier = u->scram;
 		pc->user_known = 1;
@@ -119,12 +183,49 @@ static int pg_auth_complete(struct conn *c, struct pg_conn *pc)
 	return 0;
 }
 
+/* md5 response = "md5" + hex(md5(hex-verifier || salt)), where the verifier is md5(password || user). */
+static int pg_md5_matches(const char *stored, const uint8_t salt[4], const char *response)
+{
+	if (strlen(stored) != 35 || strncmp(stored, "md5", 3) != 0)
+		return 0;
+	uint8_t in[36], digest[16];
+	memcpy(in, stored + 3, 32);
+	memcpy(in + 32, salt, 4);
+	unsigned int dlen = 0;
+	if (EVP_Digest(in, sizeof(in), digest, &dlen, EVP_md5(), NULL) != 1)
+		return 0;
+	char expect[36] = "md5";
+	for (int i = 0; i < 16; i++)
+		snprintf(expect + 3 + 2 * i, 3, "%02x", digest[i]);
+	return strlen(response) == 35 && CRYPTO_memcmp(expect, response, 35) == 0;
+}
+
+static int pg_auth_password(struct conn *c, struct pg_conn *pc, const struct pg_msg *m)
+{
+	struct pg_reader r;
+	pg_rd_init(&r, m);
+	const char *pw = pg_rd_cstr(&r);
+	if (!pw) {
+		pg_put_error_msg(&c->out, ERR_PROTOCOL_VIOLATION, 1, "malformed password message");
+		return -1;
+	}
+	const struct user *u = userstore_find(c->env->users, pc->user);
+	int ok = pc->user_known && u &&
+		 (pc->method == HBA_MD5 ? pg_md5_matches(u->md5, pc->md5_salt, pw) : scram_verifier_matches(&u->scram, pw));
+	if (!ok)
+		return pg_auth_fail(c, pc, pc->user_known ? "bad-password" : "unknown-user");
+	return pg_auth_complete(c, pc);
+}
+
 int pg_auth_message(struct conn *c, struct pg_conn *pc, const struct pg_msg *m)
 {
 	if (m->type != 'p') {
-		pg_put_error_msg(&c->out, ERR_PROTOCOL_VIOLATION, 1, "expected SASL response");
+		pg_put_error_msg(&c->out, ERR_PROTOCOL_VIOLATION, 1,
+				 pc->state == PG_PASSWORD ? "expected password response" : "expected SASL response");
 		return -1;
 	}
+	if (pc->state == PG_PASSWORD)
+		return pg_auth_password(c, pc, m);
 	struct pg_reader r;
 	pg_rd_init(&r, m);
 	struct buf reply;

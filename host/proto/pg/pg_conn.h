@@ -7,6 +7,9 @@
  *   STARTUP --GSSENCRequest---------------> STARTUP         [pg_startup: 'N']
  *   STARTUP --CancelRequest---------------> (closed)        [pg_startup]
  *   STARTUP --StartupMessage--------------> SASL_INITIAL    [pg_auth_begin: AuthenticationSASL]
+ *   STARTUP --StartupMessage (hba: md5, password)--> PASSWORD [pg_auth_begin: AuthenticationMD5Password/CleartextPassword]
+ *   STARTUP --StartupMessage (hba: trust)--> READY          [pg_auth_begin]
+ *   PASSWORD --PasswordMessage (ok)-------> READY           [pg_auth_message]
  *   SASL_INITIAL --SASLInitialResponse----> SASL_FINAL      [pg_auth_initial: SASLContinue]
  *   SASL_FINAL --SASLResponse (ok)--------> READY           [pg_auth_final: SASLFinal, AuthOk, status, key, 'Z']
  *   SASL_* --bad proof / malformed--------> (closed)        [FATAL 28P01 / 08P01]
@@ -30,7 +33,7 @@
 #include "proto/pg/pg_rows.h"
 #include "proto/pg/pg_wire.h"
 
-enum pg_state { PG_STARTUP, PG_SASL_INITIAL, PG_SASL_FINAL, PG_READY, PG_SKIP_TO_SYNC, PG_COPY_IN };
+enum pg_state { PG_STARTUP, PG_SASL_INITIAL, PG_SASL_FINAL, PG_PASSWORD, PG_READY, PG_SKIP_TO_SYNC, PG_COPY_IN };
 
 struct pg_copy;
 
@@ -62,6 +65,8 @@ struct pg_conn {
 	char application_name[64];
 	int user_known;            /* the user exists (else a mock verifier answers) */
 	int plus_offered;          /* SCRAM-SHA-256-PLUS was advertised */
+	int method;                /* enum hba_method chosen at startup */
+	uint8_t md5_salt[4];
 	struct scram_verifier verifier;
 	struct scram_server *scram;
 	struct session *session;

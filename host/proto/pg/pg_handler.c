@@ -94,6 +94,7 @@ static int pg_input(struct conn *c)
 			break;
 		case PG_SASL_INITIAL:
 		case PG_SASL_FINAL:
+		case PG_PASSWORD:
 			rc = pg_auth_message(c, pc, &m);
 			break;
 		case PG_COPY_IN:
