@@ -256,6 +256,43 @@ static int session_plan_show(struct session *s, const struct ast_show *sh, struc
 	return 0;
 }
 
+/*
+ * VACUUM and ANALYZE, PostgreSQL's maintenance: VACUUM has nothing to do on
+ * the embedded store (WAL checkpoints reclaim space on their own), ANALYZE
+ * gathers the store's own statistics.  pgbench -i runs both.
+ */
+static int session_plan_maintenance(struct session *s, const char *sql, size_t len, struct session_plan *p)
+{
+	char w1[16], w2[16];
+	size_t i = sql_read_keyword(sql, len, sql_skip_space(sql, len, 0), w1, sizeof(w1));
+	if (strcmp(w1, "VACUUM") && strcmp(w1, "ANALYZE"))
+		return 0;
+	snprintf(p->proto.verb, sizeof(p->proto.verb), "%s", w1);
+	size_t j = sql_skip_space(sql, len, i);
+	size_t k = sql_read_keyword(sql, len, j, w2, sizeof(w2));
+	int analyze = !strcmp(w1, "ANALYZE") || !strcmp(w2, "ANALYZE");
+	while (!strcmp(w2, "ANALYZE") || !strcmp(w2, "VERBOSE") || !strcmp(w2, "FULL") || !strcmp(w2, "FREEZE")) {
+		j = sql_skip_space(sql, len, k);
+		k = sql_read_keyword(sql, len, j, w2, sizeof(w2));
+	}
+	if (!analyze) {
+		p->action = PLAN_NOOP;
+		return 0;
+	}
+	const char *rest = sql + j;
+	size_t rlen = len - j;
+	while (rlen && (rest[rlen - 1] == ';' || rest[rlen - 1] == ' ' || rest[rlen - 1] == '\n'))
+		rlen--;
+	struct buf q;
+	buf_init(&q);
+	buf_printf(&q, "ANALYZE %.*s", (int)rlen, rest);
+	p->text = arena_strndup(&s->arena, (const char *)q.data, q.len);
+	p->len = q.len;
+	p->action = PLAN_STORE;
+	buf_free(&q);
+	return 0;
+}
+
 int session_plan(struct session *s, const char *sql, size_t len, size_t *used, struct session_plan *p,
 		 struct rerr *err)
 {
@@ -275,7 +312,7 @@ int session_plan(struct session *s, const char *sql, size_t len, size_t *used, s
 				: PLAN_STORE;
 		p->text = sql;
 		p->len = end;
-		return 0;
+		return session_plan_maintenance(s, sql, end, p);
 	}
 	if (*used == 0)
 		*used = len;

@@ -210,6 +210,11 @@ static int pg_copy_options(const char *s, size_t len, size_t i, struct pg_copy_s
 				i = k;
 			else if (i < len && s[i] == '(')
 				i = pg_copy_paren_end(s, len, i);
+			else if ((k = sql_read_keyword(s, len, i, val, sizeof(val))) != i &&
+				 (!strcmp(val, "ON") || !strcmp(val, "OFF") || !strcmp(val, "TRUE") || !strcmp(val, "FALSE")))
+				i = k; /* FREEZE ON, as pgbench writes it */
+			else if (i < len && (s[i] == '*' || s[i] == '0' || s[i] == '1'))
+				i++;
 		} else {
 			return rerr_set(err, ERR_SYNTAX_ERROR, "option \"%s\" not recognized", kw);
 		}

@@ -96,3 +96,19 @@ def test_psql_backslash_copy_round_trip(server):
         assert "COPY 2" in r.stdout
         with open(dst) as f:
             assert f.read() == '1,Lisbon\n2,"Porto, north"\n'
+
+
+def test_pgbench_style_copy_and_maintenance(server):
+    """pgbench -i writes COPY ... WITH (FREEZE ON) and runs VACUUM ANALYZE."""
+    conn = psycopg2.connect(server.dsn())
+    conn.autocommit = True
+    cur = conn.cursor()
+    cur.execute("create table copy_bench (aid integer not null, bid integer, abalance integer, filler char(84))")
+    cur.copy_expert("copy copy_bench from stdin with (freeze on)", io.StringIO("1\t1\t0\t\n2\t1\t0\t\n"))
+    assert cur.rowcount == 2
+    cur.execute("vacuum analyze copy_bench")
+    assert cur.statusmessage == "VACUUM"
+    cur.execute("analyze copy_bench")
+    cur.execute("select count(*) from copy_bench")
+    assert cur.fetchone() == (2,)
+    conn.close()
