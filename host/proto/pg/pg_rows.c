@@ -2,18 +2,21 @@
  * pg_rows.c — PostgreSQL row messages and parameter decoding (see pg_rows.h).
  *
  * Binary formats implemented: bool, int2, int4, int8, float4, float8, text
- * and its kin (varchar, bpchar, json, unknown), bytea.  Others (numeric,
- * date/time, uuid, interval) are text-only until the canonical types carry
- * them natively; a client asking binary for those gets 0A000.
+ * and its kin (varchar, bpchar, json, unknown), bytea, and through
+ * pg_binary.c date, time, timestamp, timestamptz, uuid and numeric.
+ * interval and vector are text-only; a client asking binary for those gets
+ * 0A000.
  */
 #include "proto/pg/pg_rows.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "proto/pg/pg_binary.h"
 #include "proto/pg/pg_types.h"
 #include "proto/pg/pg_wire.h"
 
@@ -129,6 +132,30 @@ static int pg_put_binary_value(struct buf *b, enum rtype t, const struct rvalue 
 			pg_put_text_value(b, RT_TEXT, v);
 		}
 		return 0;
+	case RT_DATE:
+	case RT_TIME:
+	case RT_TIMESTAMP:
+	case RT_TIMESTAMPTZ:
+	case RT_UUID:
+	case RT_NUMERIC: {
+		char text[128];
+		if (v->kind == RV_TEXT || v->kind == RV_BLOB)
+			snprintf(text, sizeof(text), "%.*s", (int)v->n, (const char *)v->p);
+		else if (v->kind == RV_INT)
+			snprintf(text, sizeof(text), "%lld", (long long)v->i);
+		else if (snprintf(text, sizeof(text), "%.15g", v->f) > 0 && strchr(text, 'e'))
+			snprintf(text, sizeof(text), "%.6f", v->f);
+		size_t at = b->len;
+		buf_put_be32(b, 0);
+		if (pg_binary_from_text(t, text, b) < 0) {
+			b->len = at;
+			return rerr_set(err, t == RT_UUID || t == RT_NUMERIC ? ERR_INVALID_TEXT_REPRESENTATION
+									       : ERR_INVALID_DATETIME_FORMAT,
+					"invalid input syntax for type %s: \"%s\"", rtype_name(t), text);
+		}
+		buf_patch_be32(b, at, (uint32_t)(b->len - at - 4));
+		return 0;
+	}
 	default:
 		return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "binary output format for type %s is not supported yet",
 				rtype_name(t));
@@ -279,6 +306,17 @@ static int pg_decode_binary_param(struct arena *a, uint32_t oid, const uint8_t *
 		out->p = arena_memdup(a, p, (size_t)len);
 		out->n = (size_t)len;
 		return 0;
+	case 1082: case 1083: case 1114: case 1184: case 2950: case 1700: {
+		enum rtype t = oid == 1082 ? RT_DATE : oid == 1083 ? RT_TIME : oid == 1114 ? RT_TIMESTAMP
+			       : oid == 1184 ? RT_TIMESTAMPTZ : oid == 2950 ? RT_UUID : RT_NUMERIC;
+		char text[1200];
+		if (pg_binary_to_text(t, p, (size_t)len, text, sizeof(text)) < 0)
+			break;
+		out->kind = RV_TEXT;
+		out->n = strlen(text);
+		out->p = arena_memdup(a, text, out->n);
+		return 0;
+	}
 	default:
 		return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "binary input format for type OID %u is not supported yet", oid);
 	}

@@ -178,3 +178,28 @@ def test_canonical_errors_through_asyncpg(server):
         finally:
             await c.close()
     run(body())
+
+
+def test_asyncpg_binary_date_time_uuid_numeric(server):
+    import datetime
+    import decimal
+    import uuid
+
+    async def body():
+        c = await connect(server)
+        try:
+            await c.execute("create table ext_bin (id integer primary key, d date, t time, ts timestamp, "
+                            "tz timestamptz, u uuid, n numeric(12,4))")
+            u = uuid.UUID("12345678-1234-5678-1234-567812345678")
+            ts = datetime.datetime(2024, 2, 29, 13, 14, 15, 123456)
+            tz = datetime.datetime(1999, 12, 31, 23, 59, 59, tzinfo=datetime.timezone.utc)
+            await c.execute("insert into ext_bin values ($1, $2, $3, $4, $5, $6, $7)", 1, datetime.date(1969, 7, 20),
+                            datetime.time(8, 30, 0, 5), ts, tz, u, decimal.Decimal("-1234.56"))
+            row = await c.fetchrow("select d, t, ts, tz, u, n from ext_bin where id = 1")
+            assert tuple(row) == (datetime.date(1969, 7, 20), datetime.time(8, 30, 0, 5), ts, tz, u,
+                                  decimal.Decimal("-1234.56"))
+            assert await c.fetchval("select count(*) from ext_bin where ts > $1", datetime.datetime(2020, 1, 1)) == 1
+            assert await c.fetchval("select count(*) from ext_bin where d < $1", datetime.date(1970, 1, 1)) == 1
+        finally:
+            await c.close()
+    run(body())
