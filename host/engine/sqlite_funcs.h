@@ -22,6 +22,30 @@
  *   rosetta_random()         a float in [0, 1)
  *   rosetta_locate(sub, s)   MySQL LOCATE: 1-based position or 0
  *
+ * Functions called by their source name (the deparser passes them through):
+ *   mod(a, b)                integers stay integers, sign of a; NULL on zero (MySQL;
+ *                            PG should be routed to rosetta_mod)
+ *   div(a, b)                PG: quotient truncated toward zero; [22012] on zero
+ *   left/right(s, n)         PG: negative n drops |n| characters;
+ *                            rosetta_mysql_left/right: negative n gives ''
+ *   lpad/rpad(s, n [, fill]) PG: cut to n; '' for n <= 0; empty fill leaves s;
+ *                            rosetta_mysql_lpad/rpad(s, n, fill): NULL for n < 0
+ *                            and for an empty fill that is needed
+ *   repeat(s, n) reverse(s) initcap(s) chr(code) octet_length(s) md5(s)
+ *   concat_ws(sep, ...)      NULL arguments skipped; NULL when sep is NULL
+ *   split_part(s, d, k)      PG (negative k from the end); [22023] for k = 0
+ *   substring_index(s, d, k) MySQL
+ *   rosetta_mysql_format(x, d)  MySQL FORMAT: 1,234.50
+ *   to_char(v, fmt)          PG: numeric templates (9 0 . D , G S MI FM) and
+ *                            date/time templates (YYYY MM DD HH24 HH12 MI SS MS US
+ *                            AM Month Mon Day Dy DDD D Q FM "text")
+ *   date_trunc(field, ts)    PG: microseconds .. millennium; [22023] unknown unit
+ *   datediff(a, b)           MySQL: days between the date parts; NULL if not dates
+ *   date_format(d, fmt)      MySQL %-specifiers
+ *   bool_and / every / bool_or   PG aggregates over boolean input (rosetta_bool's rules)
+ *   last_insert_id()         MySQL: the connection's last inserted rowid
+ *   current_schema()         'public'
+ *
  * INTERFACE ROUTINES
  *   sqlite_funcs_register    create them on one connection (SQLITE_OK or an error code)
  */

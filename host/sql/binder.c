@@ -225,6 +225,9 @@ static enum rtype bind_func_type(struct binder *b, const char *fn, enum rtype fi
 		{"bool_or", RT_BOOL}, {"every", RT_BOOL}, {"row_number", RT_INT8}, {"rank", RT_INT8},
 		{"dense_rank", RT_INT8}, {"ntile", RT_INT4}, {"last_insert_id", RT_INT8},
 		{"gen_random_uuid", RT_UUID}, {"uuid", RT_TEXT},
+		{"initcap", RT_TEXT}, {"split_part", RT_TEXT}, {"substring_index", RT_TEXT}, {"chr", RT_TEXT},
+		{"format", RT_TEXT}, {"date_format", RT_TEXT}, {"datediff", RT_INT8}, {"div", RT_NUMERIC},
+		{"date_trunc", RT_TIMESTAMP},
 	};
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		if (!strcmp(fn, fixed[i].name))
@@ -244,7 +247,8 @@ static enum rtype bind_func_type(struct binder *b, const char *fn, enum rtype fi
 	if (!strcmp(fn, "min") || !strcmp(fn, "max") || !strcmp(fn, "coalesce") || !strcmp(fn, "ifnull") ||
 	    !strcmp(fn, "nvl") || !strcmp(fn, "nullif") || !strcmp(fn, "greatest") || !strcmp(fn, "least") ||
 	    !strcmp(fn, "abs") || !strcmp(fn, "ceil") || !strcmp(fn, "ceiling") || !strcmp(fn, "floor") ||
-	    !strcmp(fn, "lag") || !strcmp(fn, "lead") || !strcmp(fn, "first_value") || !strcmp(fn, "last_value"))
+	    !strcmp(fn, "lag") || !strcmp(fn, "lead") || !strcmp(fn, "first_value") || !strcmp(fn, "last_value") ||
+	    !strcmp(fn, "mod"))
 		return first;
 	if (!strcmp(fn, "round") || !strcmp(fn, "trunc"))
 		return bind_numeric_rank(first) >= 5 ? RT_FLOAT8 : first == RT_UNKNOWN ? RT_UNKNOWN : RT_NUMERIC;

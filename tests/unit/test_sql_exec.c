@@ -2,7 +2,8 @@
  * test_sql_exec.c — deparsed statements run on an in-memory SQLite with the
  * engine's SQL functions, and return what the source ecosystem returns:
  * division, concatenation, LIKE case rules, upserts, every LIMIT form,
- * NULL ordering, SERIAL keys, boolean input, date arithmetic.
+ * NULL ordering, SERIAL keys, boolean input, date arithmetic, and the string,
+ * number and date functions of engine/sqlite_funcs.c.
  */
 #include <CUnit/CUnit.h>
 #include <sqlite3.h>
@@ -202,6 +203,96 @@ static void null_ordering_and_keys(void)
 			       "3");
 }
 
+static void string_functions(void)
+{
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select left('hello', 2) || right('hello', 3)", NULL), "hello");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select left('héllo', -2)", NULL), "hél");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select right('héllo', -1)", NULL), "éllo");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select rosetta_mysql_left('hello', -2)", NULL), "");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select lpad('5', 3, '0')", NULL), "005");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select rpad('ab', 5, 'xy')", NULL), "abxyx");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select lpad('hello', 2)", NULL), "he");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select '[' || lpad('hi', 4) || ']'", NULL), "[  hi]");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select rpad('hi', 5, '')", NULL), "hi");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select lpad('hi', -1, 'x')", NULL), "");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select rosetta_mysql_lpad('hi', 5, '')", NULL), "NULL");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select repeat('ab', 3)", NULL), "ababab");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select repeat('ab', -1)", NULL), "");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select reverse('héllo')", NULL), "olléh");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select initcap('hello wORLD foo-bar')", NULL), "Hello World Foo-Bar");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select split_part('a,b,c', ',', 2)", NULL), "b");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select split_part('a,b,c', ',', -1)", NULL), "c");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select split_part('a,b,c', ',', 4)", NULL), "");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select split_part('a,b', ',', 0)", NULL),
+			       "ERR [22023] field position must not be zero");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "select substring_index('a.b.c', '.', 2)", NULL), "a.b");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "select substring_index('a.b.c', '.', -2)", NULL), "b.c");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "select substring_index('a.b.c', '.', 0)", NULL), "");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "select substring_index('a.b.c', '.', 9)", NULL), "a.b.c");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select concat_ws('-', 'a', null, 'c')", NULL), "a-c");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "select concat_ws(null, 'a')", NULL), "NULL");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select octet_length('héllo')", NULL), "6");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select chr(233)", NULL), "é");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select chr(0)", NULL), "ERR [54000] null character not permitted");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select md5('abc')", NULL), "900150983cd24fb0d6963f7d28e17f72");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "select md5('')", NULL), "d41d8cd98f00b204e9800998ecf8427e");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "select rosetta_mysql_format(1234567.891, 2)", NULL), "1,234,567.89");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "select rosetta_mysql_format(-0.5, 0)", NULL), "-0");
+}
+
+static void number_functions(void)
+{
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select mod(-17, 5)", NULL), "-2");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select mod(5.5, 2)", NULL), "1.5");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select rosetta_mod(5, 0)", NULL), "ERR [22012] division by zero");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select div(-7, 2)", NULL), "-3");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select div(7.5, 2)", NULL), "3");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select div(1, 0)", NULL), "ERR [22012] division by zero");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select to_char(1234.5, 'FM9999.00')", NULL), "1234.50");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select to_char(1234.5, 'FM9999.99')", NULL), "1234.5");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select to_char(-1234.5, '9999.99')", NULL), "-1234.50");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select to_char(1234567, '9,999,999')", NULL), " 1,234,567");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select to_char(5, '000')", NULL), " 005");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select to_char(12345, '999')", NULL), " ###");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select to_char(-5, 'S999')", NULL), "  -5");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select to_char(5, '999MI')", NULL), "  5 ");
+}
+
+static void date_functions(void)
+{
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select to_char(date '2024-03-05', 'YYYY/MM/DD')", NULL), "2024/03/05");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select to_char(timestamp '2024-03-05 14:07:09', 'Dy DD Mon HH12:MI:SS PM')", NULL),
+			       "Tue 05 Mar 02:07:09 PM");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select to_char(date '2024-03-05', 'FMDay, FMMonth \"the\" FMDD')", NULL),
+			       "Tuesday, March the 5");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select date_trunc('month', timestamp '2024-03-05 10:00:00')", NULL),
+			       "2024-03-01 00:00:00");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select date_trunc('week', timestamp '2024-03-07 10:11:12')", NULL),
+			       "2024-03-04 00:00:00");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select date_trunc('quarter', date '2024-05-20')", NULL), "2024-04-01 00:00:00");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select date_trunc('fortnight', date '2024-05-20')", NULL),
+			       "ERR [22023] unit \"fortnight\" not recognized for type timestamp without time zone");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "select datediff('2024-03-01', '2024-02-01')", NULL), "29");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "select datediff('2024-03-01 23:59:59', '2024-03-02')", NULL), "-1");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "select datediff('2024-02-30', '2024-03-02')", NULL), "NULL");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "select date_format('2024-03-05 14:07:09', '%Y/%m/%d %H:%i:%s %W %D %p %%')", NULL),
+			       "2024/03/05 14:07:09 Tuesday 5th PM %");
+}
+
+static void aggregates_and_session_functions(void)
+{
+	run(DIALECT_PG, "create table flags (b boolean); insert into flags values (true), (false), (null)", NULL);
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select bool_and(b) from flags", NULL), "0");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select bool_or(b) from flags", NULL), "1");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select every(b) from flags where b", NULL), "1");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select bool_or(b) from flags where b is null", NULL), "NULL");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_PG, "select current_schema()", NULL), "public");
+	CU_ASSERT_STRING_EQUAL(run(DIALECT_MYSQL, "create table li (id int auto_increment primary key, v int);"
+						  "insert into li (v) values (1); insert into li (v) values (2);"
+						  "select last_insert_id()", NULL),
+			       "2");
+}
+
 void suite_sql_exec(void);
 void suite_sql_exec(void)
 {
@@ -212,4 +303,8 @@ void suite_sql_exec(void)
 	CU_add_test(s, "upserts", upserts);
 	CU_add_test(s, "LIMIT, TOP, FETCH FIRST, ROWNUM", limit_forms);
 	CU_add_test(s, "NULL ordering, identity keys, set operations", null_ordering_and_keys);
+	CU_add_test(s, "string functions", string_functions);
+	CU_add_test(s, "number functions", number_functions);
+	CU_add_test(s, "date functions", date_functions);
+	CU_add_test(s, "aggregates and session functions", aggregates_and_session_functions);
 }

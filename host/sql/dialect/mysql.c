@@ -31,6 +31,12 @@ static const struct sql_func_map mysql_funcs[] = {
 	{"greatest", FN_RENAME, "max", 0},
 	{"least", FN_RENAME, "min", 0},
 	{"ifnull", FN_RENAME, "ifnull", 0},
+	{"length", FN_RENAME, "octet_length", 0}, /* MySQL's LENGTH counts bytes */
+	{"format", FN_RENAME, "rosetta_mysql_format", 0},
+	{"left", FN_RENAME, "rosetta_mysql_left", 0},
+	{"right", FN_RENAME, "rosetta_mysql_right", 0},
+	{"lpad", FN_RENAME, "rosetta_mysql_lpad", 0},
+	{"rpad", FN_RENAME, "rosetta_mysql_rpad", 0},
 	{NULL, FN_RENAME, NULL, 0},
 };
 

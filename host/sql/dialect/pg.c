@@ -19,6 +19,7 @@ static const struct sql_func_map pg_funcs[] = {
 	{"pow", FN_RENAME, "pow", 0},
 	{"power", FN_RENAME, "pow", 0},
 	{"random", FN_RENAME, "rosetta_random", 0},
+	{"mod", FN_RENAME, "rosetta_mod", 0}, /* mod(x, 0) is 22012 in PostgreSQL */
 	{NULL, FN_RENAME, NULL, 0},
 };
 
