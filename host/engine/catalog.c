@@ -5,11 +5,14 @@
  * MySQL's current database, T-SQL's "dbo", Snowflake's "PUBLIC" and the
  * store's "main" all mean the default schema; the embedded store keeps one
  * schema per database today, so the qualifier only has to be one of those.
+ * pg_catalog's relations are the bare names and information_schema's are
+ * information_schema_<name> (catalog_pg.c), as the deparser writes them.
  * Cost: one store statement per lookup (the binder looks each relation up
  * once per statement).
  */
 #include "engine/catalog.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -28,8 +31,15 @@ int catalog_columns(void *ctx, const struct ast_name *name, struct arena *a, str
 	if (name->n < 1)
 		return -1;
 	const char *table = name->parts[name->n - 1].s;
-	if (name->n >= 2 && !catalog_default_schema(name->parts[name->n - 2].s))
-		return 0; /* another schema (a system catalog, say): unknown columns, not an error */
+	char prefixed[128];
+	if (name->n >= 2 && !strcasecmp(name->parts[name->n - 2].s, "information_schema")) {
+		/* the deparser writes information_schema.x as the relation information_schema_x */
+		snprintf(prefixed, sizeof(prefixed), "information_schema_%s", table);
+		table = prefixed;
+	} else if (name->n >= 2 && !catalog_default_schema(name->parts[name->n - 2].s) &&
+		   strcasecmp(name->parts[name->n - 2].s, "pg_catalog") != 0) {
+		return 0; /* another schema: unknown columns, not an error */
+	}
 
 	static const char sql[] = "SELECT name, type FROM pragma_table_info(?1)";
 	struct store_stmt *st = NULL;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "engine/catalog_pg.h"
 #include "engine/sqlite_funcs.h"
 #include "engine/vector_sqlite.h"
 
@@ -199,6 +200,12 @@ static int store_sqlite_open_db(const char *path, int create, sqlite3 **out, str
 	/* the engine's SQL functions: dialect semantics (division, LIKE, ...) and VECTOR(N) */
 	if (sqlite_funcs_register(db) != SQLITE_OK || vector_sqlite_register(db) != SQLITE_OK) {
 		rerr_set(err, ERR_INTERNAL, "could not register SQL functions: %s", sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return -1;
+	}
+	/* PostgreSQL's system catalogs over this database's schema (TEMP, so per connection) */
+	if (catalog_pg_install(db) != SQLITE_OK) {
+		rerr_set(err, ERR_INTERNAL, "could not create the system catalogs: %s", sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return -1;
 	}

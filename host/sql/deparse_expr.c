@@ -9,6 +9,7 @@
  *                division, NULL on zero)
  *   a % b        rosetta_mod (22012 on zero) / SQLite % (NULL on zero)
  *   a DIV b      rosetta_intdiv;  a ^ b (PG) pow() (SQLite math functions)
+ *   a REGEXP b   rosetta_regexp(a, b, icase) (POSIX extended; icase where LIKE is)
  *   a LIKE b     case-sensitive dialects: rosetta_like(a, b, esc);
  *                case-insensitive dialects and ILIKE: a LIKE b ESCAPE '\'
  *                (SQLite's LIKE folds ASCII only)
@@ -57,9 +58,22 @@ void dp_ident(struct deparser *d, const char *s)
 	buf_put_u8(d->out, '"');
 }
 
+/*
+ * A relation name: the store has one schema per database, so the qualifier is
+ * dropped, except information_schema, whose relations are the store's
+ * information_schema_<name> catalogs (engine/catalog_pg.c) so that they never
+ * collide with a user table of the same name; pg_catalog's are the bare names.
+ */
 void dp_table(struct deparser *d, const struct ast_name *n)
 {
-	dp_ident(d, n->parts[n->n - 1].s);
+	const char *rel = n->parts[n->n - 1].s;
+	if (n->n >= 2 && !strcasecmp(n->parts[n->n - 2].s, "information_schema")) {
+		char name[160];
+		snprintf(name, sizeof(name), "information_schema_%s", rel);
+		dp_ident(d, name);
+		return;
+	}
+	dp_ident(d, rel);
 }
 
 void dp_string_lit(struct deparser *d, const char *s, size_t n)
@@ -358,8 +372,18 @@ static int dp_func(struct deparser *d, const struct ast_expr *e)
 static int dp_like(struct deparser *d, const struct ast_expr *e)
 {
 	const struct ast_expr *esc = e->u.like.escape;
-	if (e->u.like.op == LIKE_REGEXP)
-		return dp_unsupported(d, "REGEXP");
+	if (e->u.like.op == LIKE_REGEXP) { /* POSIX extended, case-insensitive where LIKE is (engine/catalog_pg.c) */
+		dp_str(d, e->u.like.not_ ? "(NOT rosetta_regexp(" : "rosetta_regexp(");
+		if (dp_expr(d, e->u.like.arg) < 0)
+			return -1;
+		dp_str(d, ", ");
+		if (dp_expr(d, e->u.like.pattern) < 0)
+			return -1;
+		dp_str(d, d->r->like_ci ? ", 1)" : ", 0)");
+		if (e->u.like.not_)
+			dp_str(d, ")");
+		return 0;
+	}
 	if (e->u.like.op == LIKE_LIKE && !d->r->like_ci) {
 		dp_str(d, e->u.like.not_ ? "(NOT rosetta_like(" : "rosetta_like(");
 		if (dp_expr(d, e->u.like.arg) < 0)
