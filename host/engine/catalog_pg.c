@@ -157,6 +157,31 @@ static void cpg_lookup(sqlite3_context *ctx, const char *sql, sqlite3_value *key
 	sqlite3_finalize(st);
 }
 
+/* oid::regclass, ::regnamespace, ::regrole, ::regproc: the object's name (the deparser calls these). */
+static void cpg_relname(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	cpg_lookup(ctx, "SELECT relname FROM pg_class WHERE oid = ?1", argv[0]);
+}
+
+static void cpg_nspname(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	cpg_lookup(ctx, "SELECT nspname FROM pg_namespace WHERE oid = ?1", argv[0]);
+}
+
+static void cpg_rolname(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	cpg_lookup(ctx, "SELECT rolname FROM pg_roles WHERE oid = ?1", argv[0]);
+}
+
+static void cpg_proname(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	cpg_lookup(ctx, "SELECT proname FROM pg_proc WHERE oid = ?1", argv[0]);
+}
+
 static void cpg_indexdef(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
@@ -299,6 +324,10 @@ static const struct {
 	{"rosetta_pg_typlen", 1, cpg_typlen, NULL},
 	{"rosetta_pg_typmod", 1, cpg_typmod, NULL},
 	{"rosetta_regexp", 3, cpg_regexp, NULL},
+	{"rosetta_pg_relname", 1, cpg_relname, NULL},
+	{"rosetta_pg_nspname", 1, cpg_nspname, NULL},
+	{"rosetta_pg_rolname", 1, cpg_rolname, NULL},
+	{"rosetta_pg_proname", 1, cpg_proname, NULL},
 	{"format_type", 2, cpg_format_type, NULL},
 	{"pg_get_indexdef", 1, cpg_indexdef, NULL},
 	{"pg_get_indexdef", 3, cpg_indexdef, NULL},

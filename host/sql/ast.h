@@ -78,7 +78,7 @@ enum ast_op {
 
 enum ast_distance { DIST_L2, DIST_INNER, DIST_COSINE, DIST_L1 }; /* <->  <#>  <=>  <+> */
 
-enum ast_like { LIKE_LIKE, LIKE_ILIKE, LIKE_REGEXP };
+enum ast_like { LIKE_LIKE, LIKE_ILIKE, LIKE_REGEXP, LIKE_REGEXP_CI }; /* REGEXP_CI: PostgreSQL's ~* */
 
 enum ast_is { IS_NULL, IS_TRUE, IS_FALSE, IS_UNKNOWN, IS_DISTINCT };
 

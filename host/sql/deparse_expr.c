@@ -237,6 +237,55 @@ static const char *dp_affinity(enum rtype t)
 	}
 }
 
+/*
+ * PostgreSQL's OID alias types, as psql and drivers cast with them:
+ * 'name'::regclass is the relation's OID (to_regclass), oid::regclass its
+ * name (a function in engine/catalog_pg.c: a subquery here would capture an
+ * unqualified `oid`); likewise regtype, regnamespace, regrole.  `name` is text.
+ * Returns 1 when `tname` is none of them (the caller goes on), 0 when written.
+ */
+static int dp_cast_oid_alias(struct deparser *d, const struct ast_expr *e, const char *tname)
+{
+	const char *dot = strrchr(tname, '.');
+	const char *n = dot ? dot + 1 : tname;
+	const struct ast_expr *arg = e->u.cast.arg;
+	int from_text = arg && arg->kind == AST_LIT && arg->u.lit.kind == LIT_STRING;
+	static const struct {
+		const char *type, *by_name, *name_sql;
+	} aliases[] = {
+		{"regclass", "to_regclass", "rosetta_pg_relname(%s)"},
+		{"regtype", "to_regtype", "format_type(%s, NULL)"},
+		{"regnamespace", NULL, "rosetta_pg_nspname(%s)"},
+		{"regrole", NULL, "rosetta_pg_rolname(%s)"},
+		{"regproc", NULL, "rosetta_pg_proname(%s)"},
+	};
+	if (!strcmp(n, "name")) {
+		dp_str(d, "CAST(");
+		if (dp_expr(d, arg) < 0)
+			return -1;
+		dp_str(d, " AS TEXT)");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		if (strcmp(n, aliases[i].type))
+			continue;
+		if (from_text && aliases[i].by_name)
+			return dp_call(d, aliases[i].by_name, arg, NULL) < 0 ? -1 : 0;
+		struct buf inner;
+		buf_init(&inner);
+		struct buf *saved = d->out;
+		d->out = &inner;
+		int rc = dp_expr(d, arg);
+		d->out = saved;
+		buf_put_u8(&inner, 0);
+		if (rc == 0)
+			buf_printf(d->out, aliases[i].name_sql, (const char *)inner.data);
+		buf_free(&inner);
+		return rc < 0 ? -1 : 0;
+	}
+	return 1;
+}
+
 static int dp_cast(struct deparser *d, const struct ast_expr *e)
 {
 	const struct ast_type *t = &e->u.cast.type;
@@ -244,6 +293,8 @@ static int dp_cast(struct deparser *d, const struct ast_expr *e)
 		return dp_expr(d, e->u.cast.arg); /* the string; its type is in the AST */
 	if (t->array)
 		return dp_unsupported(d, "array types");
+	if (t->type == RT_UNKNOWN && t->name && dp_cast_oid_alias(d, e, t->name) != 1)
+		return d->err->code == ERR_SUCCESSFUL_COMPLETION ? 0 : -1;
 	if (t->type == RT_UNKNOWN)
 		return rerr_set(d->err, ERR_UNDEFINED_OBJECT, "type \"%s\" does not exist", t->name ? t->name : "?");
 	if (t->type == RT_BOOL)
@@ -372,14 +423,14 @@ static int dp_func(struct deparser *d, const struct ast_expr *e)
 static int dp_like(struct deparser *d, const struct ast_expr *e)
 {
 	const struct ast_expr *esc = e->u.like.escape;
-	if (e->u.like.op == LIKE_REGEXP) { /* POSIX extended, case-insensitive where LIKE is (engine/catalog_pg.c) */
+	if (e->u.like.op == LIKE_REGEXP || e->u.like.op == LIKE_REGEXP_CI) { /* POSIX extended (engine/catalog_pg.c) */
 		dp_str(d, e->u.like.not_ ? "(NOT rosetta_regexp(" : "rosetta_regexp(");
 		if (dp_expr(d, e->u.like.arg) < 0)
 			return -1;
 		dp_str(d, ", ");
 		if (dp_expr(d, e->u.like.pattern) < 0)
 			return -1;
-		dp_str(d, d->r->like_ci ? ", 1)" : ", 0)");
+		dp_str(d, e->u.like.op == LIKE_REGEXP_CI || d->r->like_ci ? ", 1)" : ", 0)");
 		if (e->u.like.not_)
 			dp_str(d, ")");
 		return 0;

@@ -801,6 +801,38 @@ static int p_predicate(struct parser *p, struct ast_expr **out)
 		}
 		const struct sql_token *t = p_peek(p, k);
 		int is_regexp = p->r->mysql_ops && (sql_tok_is(&p->lx, t, "regexp") || sql_tok_is(&p->lx, t, "rlike"));
+		/* PostgreSQL's regex matches: ~ ~* !~ !~*, also spelled OPERATOR(pg_catalog.~) as psql writes them */
+		int regex_op = 0, ntok = 1;
+		if (!p->r->mysql_ops && !not_) {
+			if (sql_tok_is(&p->lx, t, "operator") && sql_tok_is(&p->lx, p_peek(p, 1), "(")) {
+				int j = 2;
+				while (p_peek(p, j)->kind == TK_IDENT && sql_tok_is(&p->lx, p_peek(p, j + 1), "."))
+					j += 2;
+				if (sql_tok_is(&p->lx, p_peek(p, j + 1), ")")) {
+					t = p_peek(p, j);
+					ntok = j + 2;
+				}
+			}
+			if (sql_tok_is(&p->lx, t, "~"))
+				regex_op = 1;
+			else if (sql_tok_is(&p->lx, t, "~*"))
+				regex_op = 2;
+			else if (sql_tok_is(&p->lx, t, "!~"))
+				regex_op = 3;
+			else if (sql_tok_is(&p->lx, t, "!~*"))
+				regex_op = 4;
+		}
+		if (regex_op) {
+			p->i += ntok;
+			struct ast_expr *e = p_new_expr(p, AST_LIKE, off);
+			e->u.like.not_ = regex_op >= 3;
+			e->u.like.arg = *out;
+			e->u.like.op = (regex_op == 2 || regex_op == 4) ? LIKE_REGEXP_CI : LIKE_REGEXP;
+			if (p_other(p, &e->u.like.pattern) < 0)
+				return -1;
+			*out = e;
+			continue;
+		}
 		if (sql_tok_is(&p->lx, t, "between")) {
 			p->i += k + 1;
 			struct ast_expr *e = p_new_expr(p, AST_BETWEEN, off);

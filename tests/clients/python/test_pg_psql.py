@@ -52,3 +52,32 @@ def test_psql_wrong_password(server):
     r = psql(server, "-c", "select 1", password="wrong")
     assert r.returncode == 2
     assert 'password authentication failed for user "demo"' in r.stderr
+
+
+def test_psql_describe_commands(server):
+    setup = ("create table psql_desc (id serial primary key, name varchar(20) not null);"
+             "create index psql_desc_name on psql_desc (name);")
+    assert psql(server, "-c", setup).returncode == 0
+    r = psql(server, "-c", r"\dt psql_desc")
+    assert r.returncode == 0, r.stderr
+    assert "public | psql_desc | table | demo" in r.stdout
+    r = psql(server, "-c", r"\di psql_desc*")
+    assert r.returncode == 0, r.stderr
+    assert "psql_desc_name | index | demo  | psql_desc" in r.stdout
+    assert "psql_desc_pkey | index | demo  | psql_desc" in r.stdout
+    r = psql(server, "-c", r"\dn")
+    assert r.returncode == 0 and "public" in r.stdout
+
+
+def test_regex_operators_and_oid_casts(server):
+    import psycopg2
+    conn = psycopg2.connect(server.dsn())
+    cur = conn.cursor()
+    cur.execute("create table regex_t (id integer primary key)")
+    cur.execute("select 'abc' ~ '^a', 'ABC' ~* '^a', 'abc' !~ 'z', 'abc' !~* 'A', 'abc' OPERATOR(pg_catalog.~) 'c$'")
+    assert cur.fetchone() == (True, True, True, False, True)
+    cur.execute("select 'regex_t'::regclass = oid, oid::regclass::text, 'int4'::regtype::oid from pg_class "
+                "where relname = 'regex_t'")
+    assert cur.fetchone() == (True, "regex_t", 23)
+    conn.rollback()
+    conn.close()
