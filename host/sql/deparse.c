@@ -820,10 +820,42 @@ static int dp_create_view(struct deparser *d, const struct ast_create_view *v)
 	return dp_query(d, v->q);
 }
 
+/*
+ * ALTER TABLE t ADD PRIMARY KEY / UNIQUE (cols): SQLite cannot add a
+ * constraint to a table, so a unique index named as PostgreSQL names the
+ * constraint enforces it (duplicates fail with 23505).  NOT NULL is not
+ * added to the primary key's columns; FOREIGN KEY and CHECK stay 0A000.
+ */
+static int dp_alter_add_key(struct deparser *d, const struct ast_alter_table *a)
+{
+	const struct ast_constraint *c = a->cons;
+	if (!c || (c->kind != CONS_PRIMARY && c->kind != CONS_UNIQUE) || c->ncols < 1)
+		return dp_unsupported(d, "ALTER TABLE ADD CONSTRAINT other than PRIMARY KEY or UNIQUE");
+	struct buf name;
+	buf_init(&name);
+	if (c->name)
+		buf_printf(&name, "%s", c->name);
+	else if (c->kind == CONS_PRIMARY)
+		buf_printf(&name, "%s_pkey", a->table.parts[a->table.n - 1].s);
+	else
+		buf_printf(&name, "%s_%s_key", a->table.parts[a->table.n - 1].s, c->cols[0].s);
+	buf_put_u8(&name, 0);
+	dp_str(d, "CREATE UNIQUE INDEX ");
+	dp_ident(d, (const char *)name.data);
+	buf_free(&name);
+	dp_str(d, " ON ");
+	dp_table(d, &a->table);
+	dp_str(d, " ");
+	dp_ident_list(d, c->ncols, c->cols);
+	return 0;
+}
+
 static int dp_alter(struct deparser *d, const struct ast_alter_table *a)
 {
 	if (a->if_exists || a->col_if_exists || a->col_if_not_exists)
 		return dp_unsupported(d, "IF [NOT] EXISTS in ALTER TABLE");
+	if (a->what == ALTER_ADD_CONSTRAINT)
+		return dp_alter_add_key(d, a);
 	dp_str(d, "ALTER TABLE ");
 	dp_table(d, &a->table);
 	switch (a->what) {
