@@ -37,7 +37,7 @@ HOST_OBJ  := $(HOST_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all run test unit fuzz fuzz-smoke deps venv clean slt slt-run slt-pending
+.PHONY: all run test unit fuzz fuzz-smoke deps venv clean slt slt-run slt-pending clients-node clients-java
 
 all: $(BUILD)/rosettad
 
@@ -102,6 +102,21 @@ test: deps
 	$(MAKE) MODE=asan all
 	$(MAKE) fuzz-smoke
 	ROSETTAD=$(CURDIR)/build/asan/rosettad $(VENV)/bin/python -m pytest -q tests/clients
+	$(MAKE) clients-node
+	$(MAKE) clients-java
+
+# ---- Node and Java client suites (real drivers: node-postgres, PostgreSQL JDBC) ----
+
+ROSETTAD_CLIENTS ?= $(CURDIR)/build/asan/rosettad
+
+tests/clients/node/node_modules/.package-lock.json: tests/clients/node/package-lock.json
+	cd tests/clients/node && npm ci --no-audit --no-fund
+
+clients-node: tests/clients/node/node_modules/.package-lock.json
+	cd tests/clients/node && ROSETTAD=$(ROSETTAD_CLIENTS) node --test
+
+clients-java:
+	ROSETTAD=$(ROSETTAD_CLIENTS) mvn -B -ntp -f tests/clients/java/pom.xml test
 
 # ---- SQL logic tests (tests/slt) ----------------------------------------
 

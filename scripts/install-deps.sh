@@ -10,12 +10,18 @@ pkgs=(
   libcunit1-dev               # unit tests
   postgresql-client           # psql, the real PostgreSQL CLI the client suite drives
   python3-venv
+  maven openjdk-17-jdk-headless   # the PostgreSQL JDBC suite (tests/clients/java)
 )
 
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# node-postgres suite: Debian's nodejs + npm, unless a Node with npm is already on PATH
+# (a Node from elsewhere bundles npm, and Debian's npm package would clash with it)
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "installing: ${missing[*]}"

@@ -68,6 +68,8 @@ struct proto_handler {
 	int (*input)(struct conn *c);
 	/* Release c->proto_state.  Called exactly once per successful open. */
 	void (*close)(struct conn *c);
+	/* Interrupt what input() is running, from another thread (shutdown).  Optional. */
+	void (*cancel)(struct conn *c);
 };
 
 #endif

@@ -589,13 +589,20 @@ static void *server_loop_main(void *arg)
 	}
 	for (int i = 0; i < sl->nlisteners; i++)
 		close(sl->listeners[i].io.fd);
-	/* connections whose statement is still running go when their worker is done */
+	/* connections whose statement is still running are interrupted, and go when their worker is done */
 	for (struct sconn *s = sl->conns, *next; s; s = next) {
 		next = s->next;
+		if (s->busy && s->c.proto && s->c.proto->cancel)
+			s->c.proto->cancel(&s->c);
 		sconn_destroy(s, "shutdown");
 	}
-	while (sl->nbusy > 0 && sl->loop)
+	while (sl->nbusy > 0 && sl->loop) {
 		loop_poll(sl->loop, SERVER_TICK_MS);
+		/* an interrupt stops only the statement running at that moment: repeat it */
+		for (struct sconn *s = sl->conns; s; s = s->next)
+			if (s->busy && s->c.proto && s->c.proto->cancel)
+				s->c.proto->cancel(&s->c);
+	}
 	if (sl->loop) {
 		executor_mailbox_destroy(&sl->mailbox);
 		loop_free(sl->loop);

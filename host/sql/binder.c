@@ -58,6 +58,8 @@ struct binder {
 static enum rtype bind_expr(struct binder *b, const struct ast_expr *e, struct bind_scope *sc, enum rtype expect);
 static int bind_query(struct binder *b, const struct ast_query *q, struct bind_scope *parent,
 		      const enum rtype *expect, int nexpect, int *ncols, struct column_desc **cols);
+static int bind_body(struct binder *b, const struct ast_body *body, struct bind_scope *parent,
+		     const enum rtype *expect, int nexpect, int *ncols, struct column_desc **cols);
 
 /* ---- scopes and the catalog ------------------------------------------ */
 
@@ -684,8 +686,20 @@ static int bind_ctes(struct binder *b, int n, const struct ast_cte *ctes, struct
 		/* a recursive CTE may name itself: register it first, typed by its first branch */
 		c->next = b->ctes;
 		b->ctes = c;
-		if (bind_query(b, ctes[i].q, parent, NULL, 0, &c->ncols, &c->cols) < 0)
+		const struct ast_body *body = ctes[i].q ? ctes[i].q->body : NULL;
+		if (body && body->op != SETOP_NONE && body->l) {
+			/* recursive: the first branch types the columns the recursive branch reads */
+			if (bind_body(b, body->l, parent, NULL, 0, &c->ncols, &c->cols) < 0)
+				return -1;
+			for (int j = 0; j < c->ncols && j < ctes[i].ncols; j++)
+				c->cols[j].name = ctes[i].cols[j].s;
+		}
+		int qn = 0;
+		struct column_desc *qcols = NULL; /* not c's own fields: bind_query clears its outputs first */
+		if (bind_query(b, ctes[i].q, parent, NULL, 0, &qn, &qcols) < 0)
 			return -1;
+		c->ncols = qn;
+		c->cols = qcols;
 		for (int j = 0; j < c->ncols && j < ctes[i].ncols; j++)
 			c->cols[j].name = ctes[i].cols[j].s;
 	}

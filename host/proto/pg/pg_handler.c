@@ -120,9 +120,18 @@ static int pg_input(struct conn *c)
 	return 0;
 }
 
+/* From the loop thread while a worker runs input(): the session outlives the call. */
+static void pg_cancel(struct conn *c)
+{
+	struct pg_conn *pc = c->proto_state;
+	if (pc && pc->session)
+		session_cancel(pc->session);
+}
+
 const struct proto_handler pg_handler = {
 	.name = "pg",
 	.open = pg_open,
 	.input = pg_input,
 	.close = pg_close,
+	.cancel = pg_cancel,
 };

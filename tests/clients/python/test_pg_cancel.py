@@ -73,3 +73,36 @@ def test_cancel_with_a_wrong_key_cancels_nothing(server):
     cur.execute("select 2")
     assert cur.fetchone() == (2,)
     conn.close()
+
+
+def test_sigterm_stops_the_server_while_a_statement_runs(fresh_server):
+    srv = fresh_server.start()
+    conn = psycopg2.connect(srv.dsn())
+    t = threading.Thread(target=lambda: _run_quietly(conn, ENDLESS))
+    t.start()
+    import time
+    time.sleep(0.5)  # let the statement start; the assertion below is about exiting, not timing
+    assert srv.stop() == 0  # SIGTERM: the running statement is interrupted, the server exits cleanly
+    t.join(30)
+    assert not t.is_alive()
+
+
+def _run_quietly(conn, sql):
+    try:
+        conn.cursor().execute(sql)
+    except Exception:  # noqa: BLE001 - the server is going away; the test checks the server, not this
+        pass
+
+
+def test_parameter_in_a_recursive_cte_is_typed_by_the_first_branch(server):
+    async def body():
+        c = await asyncpg.connect(host="127.0.0.1", port=server.pg_port, user="demo", password="demo",
+                                  database="demo", ssl="require")
+        try:
+            q = "with recursive n(x) as (select 1 union all select x + 1 from n where x < $1) select x from n"
+            stmt = await c.prepare(q)
+            assert [t.name for t in stmt.get_parameters()] == ["int4"]
+            assert [r["x"] for r in await c.fetch(q, 3)] == [1, 2, 3]
+        finally:
+            await c.close()
+    asyncio.run(body())
