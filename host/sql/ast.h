@@ -452,5 +452,7 @@ struct ast_stmt {
 
 /* The statement's tag as PostgreSQL's CommandComplete names it ("SELECT", "CREATE TABLE", ...). */
 const char *ast_stmt_tag(const struct ast_stmt *s);
+/* How PostgreSQL labels a column that is a cast to `t` ("int4", "bpchar", ...); NULL when it uses the type's own name. */
+const char *ast_type_label(enum rtype t);
 
 #endif

@@ -470,16 +470,8 @@ static enum rtype bind_expr(struct binder *b, const struct ast_expr *e, struct b
 
 static const char *bind_type_column_name(enum rtype t)
 {
-	switch (t) {
-	case RT_INT2: return "int2";
-	case RT_INT4: return "int4";
-	case RT_INT8: return "int8";
-	case RT_FLOAT4: return "float4";
-	case RT_FLOAT8: return "float8";
-	case RT_BOOL: return "bool";
-	case RT_CHAR: return "bpchar";
-	default: return rtype_name(t);
-	}
+	const char *label = ast_type_label(t);
+	return label ? label : rtype_name(t);
 }
 
 /* PostgreSQL's rule (FigureColname): a column's name, a function's name, "?column?". */

@@ -99,17 +99,8 @@ static const char *dp_pg_label(const struct ast_expr *e)
 		const char *inner = e->u.cast.typed_literal ? NULL : dp_pg_label(e->u.cast.arg);
 		if (inner && strcmp(inner, "?column?"))
 			return inner;
-		switch (e->u.cast.type.type) { /* PostgreSQL names a cast constant by its type */
-		case RT_INT2: return "int2";
-		case RT_INT4: return "int4";
-		case RT_INT8: return "int8";
-		case RT_FLOAT4: return "float4";
-		case RT_FLOAT8: return "float8";
-		case RT_BOOL: return "bool";
-		case RT_CHAR: return "bpchar";
-		case RT_TIMESTAMPTZ: return "timestamptz";
-		default: return e->u.cast.type.name ? e->u.cast.type.name : "?column?";
-		}
+		const char *label = ast_type_label(e->u.cast.type.type); /* PostgreSQL names a cast constant by its type */
+		return label ? label : e->u.cast.type.name ? e->u.cast.type.name : "?column?";
 	}
 	case AST_CASE: return "case";
 	case AST_EXISTS: return "exists";

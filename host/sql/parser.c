@@ -687,6 +687,21 @@ int sql_parse(struct arena *a, enum sql_dialect d, const char *sql, size_t len, 
 	return 0;
 }
 
+const char *ast_type_label(enum rtype t)
+{
+	switch (t) {
+	case RT_INT2: return "int2";
+	case RT_INT4: return "int4";
+	case RT_INT8: return "int8";
+	case RT_FLOAT4: return "float4";
+	case RT_FLOAT8: return "float8";
+	case RT_BOOL: return "bool";
+	case RT_CHAR: return "bpchar";
+	case RT_TIMESTAMPTZ: return "timestamptz";
+	default: return NULL;
+	}
+}
+
 const char *ast_stmt_tag(const struct ast_stmt *s)
 {
 	switch (s->kind) {
