@@ -33,7 +33,7 @@ struct config {
 	char listen[64];
 	int port[LISTEN__COUNT];
 	int threads;               /* event loops; 0 = one per core */
-	int workers;               /* executor threads running statements; 0 = four per loop */
+	int workers;               /* executor threads running statements; 0 = max(64, 16 per loop) */
 	int max_connections;
 	int idle_timeout_s;        /* close connections idle this long; 0 = never */
 	int auth_timeout_s;        /* close connections not authenticated within this */

@@ -29,7 +29,7 @@
 #include "engine/sqlite_funcs.h"
 #include "engine/vector_sqlite.h"
 
-#define STORE_SQLITE_BUSY_MS 2000
+#define STORE_SQLITE_BUSY_MS 30000 /* PostgreSQL waits for a lock; this waits 30 s, then 55P03 */
 
 struct sqlite_store {
 	struct store base;

@@ -620,7 +620,9 @@ int server_run(const struct server_env *env)
 	if (!loops)
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
-	int nworkers = cfg->workers > 0 ? cfg->workers : 4 * nloops;
+	/* Workers sleep while a statement waits for the store's write lock, and the
+	 * lock holder needs a free worker to commit: keep many more than cores. */
+	int nworkers = cfg->workers > 0 ? cfg->workers : (16 * nloops > 64 ? 16 * nloops : 64);
 	if (executor_start(nworkers) < 0) {
 		free(loops);
 		return -1;

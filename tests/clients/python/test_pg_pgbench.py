@@ -27,7 +27,7 @@ def test_pgbench_init_and_runs_without_failures(server):
     r = pgbench(server, "-i", "-s", "1", "-q")
     assert r.returncode == 0, r.stderr
     assert "done in" in r.stderr
-    for args in (("-c", "2", "-T", "3"), ("-S", "-M", "prepared", "-c", "4", "-T", "3"),
+    for args in (("-c", "8", "-T", "3"), ("-S", "-M", "prepared", "-c", "4", "-T", "3"),
                  ("-S", "-M", "extended", "-c", "2", "-T", "2")):
         r = pgbench(server, *args)
         assert r.returncode == 0, r.stderr + r.stdout
