@@ -16,6 +16,7 @@ PYTHON  ?= python3
 VENV    := .venv
 DATA    ?= data
 FUZZ_SECONDS ?= 30
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g -Ihost $(WARN)
@@ -95,12 +96,12 @@ unit: $(BUILD)/unit_tests
 
 test: deps
 	$(MAKE) venv
+	$(MAKE) -j$(JOBS) MODE=release all build/release/unit_tests build/release/slt_runner
+	$(MAKE) -j$(JOBS) MODE=asan all build/asan/unit_tests build/asan/slt_runner
 	$(MAKE) MODE=release unit
 	$(MAKE) MODE=asan unit
 	$(MAKE) slt
-	$(MAKE) MODE=release all
-	$(MAKE) MODE=asan all
-	$(MAKE) fuzz-smoke
+	$(MAKE) -j$(JOBS) fuzz-smoke
 	ROSETTAD=$(CURDIR)/build/asan/rosettad $(VENV)/bin/python -m pytest -q tests/clients
 	$(MAKE) clients-node
 	$(MAKE) clients-java
