@@ -98,18 +98,8 @@ static int p_identity(struct parser *p, struct ast_column_def *col)
 		return p_unsupported(p, "generated columns");
 	if (p_expect(p, "identity") < 0)
 		return -1;
-	if (p_accept(p, "(")) {
-		int depth = 1;
-		while (depth > 0) {
-			if (p_tok(p)->kind == TK_EOF)
-				return p_syntax(p);
-			if (p_is(p, "("))
-				depth++;
-			else if (p_is(p, ")"))
-				depth--;
-			p_next(p);
-		}
-	}
+	if (p_is(p, "(") && p_skip_parens(p) < 0)
+		return -1;
 	return 0;
 }
 
@@ -241,17 +231,7 @@ static int p_skip_mysql_index(struct parser *p)
 		if (p_ident(p, &n) < 0)
 			return -1;
 	}
-	int depth = 0;
-	do {
-		if (p_tok(p)->kind == TK_EOF)
-			return p_syntax(p);
-		if (p_is(p, "("))
-			depth++;
-		else if (p_is(p, ")"))
-			depth--;
-		p_next(p);
-	} while (depth > 0);
-	return 0;
+	return p_skip_parens(p);
 }
 
 /* Storage options after the column list (ENGINE=InnoDB, DEFAULT CHARSET=.., WITH (..), TABLESPACE x):
@@ -380,16 +360,8 @@ static int p_create_index(struct parser *p, struct ast_stmt *s, int unique)
 	}
 	if (p_is(p, "with") && p_peek_is(p, 1, "(")) {
 		p_next(p);
-		int depth = 0;
-		do {
-			if (p_tok(p)->kind == TK_EOF)
-				return p_syntax(p);
-			if (p_is(p, "("))
-				depth++;
-			else if (p_is(p, ")"))
-				depth--;
-			p_next(p);
-		} while (depth > 0);
+		if (p_skip_parens(p) < 0)
+			return -1;
 	}
 	if (p_accept(p, "where") && p_expr(p, &x->where) < 0)
 		return -1;

@@ -48,6 +48,7 @@ int p_accept(struct parser *p, const char *word);
 int p_accept2(struct parser *p, const char *w1, const char *w2);
 int p_expect(struct parser *p, const char *word);
 int p_syntax(struct parser *p);                 /* syntax error at the current token */
+int p_skip_parens(struct parser *p);            /* at '(': skip through its matching ')'; -1 at end of input */
 int p_syntax_at(struct parser *p, const struct sql_token *t);
 int p_unsupported(struct parser *p, const char *what);
 int p_position(const struct parser *p, size_t off); /* 1-based character offset of a byte offset */

@@ -60,6 +60,21 @@ int p_syntax_at(struct parser *p, const struct sql_token *t)
 	return -1;
 }
 
+int p_skip_parens(struct parser *p)
+{
+	int depth = 0;
+	do {
+		if (p_tok(p)->kind == TK_EOF)
+			return p_syntax(p);
+		if (p_is(p, "("))
+			depth++;
+		else if (p_is(p, ")"))
+			depth--;
+		p_next(p);
+	} while (depth > 0);
+	return 0;
+}
+
 int p_syntax(struct parser *p) { return p_syntax_at(p, p_tok(p)); }
 
 int p_unsupported(struct parser *p, const char *what)
