@@ -35,17 +35,27 @@ static int sf_is_zero(sqlite3_value *v, int type)
 	return type == SQLITE_INTEGER ? sqlite3_value_int64(v) == 0 : sqlite3_value_double(v) == 0.0;
 }
 
-static void sf_div(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* The start of div, mod and /: NULL in, NULL out; a zero divisor is 22012.  1 when the result is set. */
+static int sf_div_operands(sqlite3_context *ctx, int argc, sqlite3_value **argv, int *ta, int *tb)
 {
 	if (sf_any_null(argc, argv)) {
 		sqlite3_result_null(ctx);
-		return;
+		return 1;
 	}
-	int ta = sf_numeric_type(argv[0]), tb = sf_numeric_type(argv[1]);
-	if (sf_is_zero(argv[1], tb)) {
+	*ta = sf_numeric_type(argv[0]);
+	*tb = sf_numeric_type(argv[1]);
+	if (sf_is_zero(argv[1], *tb)) {
 		sqlite3_result_error(ctx, "[22012] division by zero", -1);
-		return;
+		return 1;
 	}
+	return 0;
+}
+
+static void sf_div(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int ta, tb;
+	if (sf_div_operands(ctx, argc, argv, &ta, &tb))
+		return;
 	if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) {
 		int64_t a = sqlite3_value_int64(argv[0]), b = sqlite3_value_int64(argv[1]);
 		if (a == INT64_MIN && b == -1) {
@@ -69,15 +79,9 @@ static void sf_mysql_div(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 static void sf_mod(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	if (sf_any_null(argc, argv)) {
-		sqlite3_result_null(ctx);
+	int ta, tb;
+	if (sf_div_operands(ctx, argc, argv, &ta, &tb))
 		return;
-	}
-	int ta = sf_numeric_type(argv[0]), tb = sf_numeric_type(argv[1]);
-	if (sf_is_zero(argv[1], tb)) {
-		sqlite3_result_error(ctx, "[22012] division by zero", -1);
-		return;
-	}
 	if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) {
 		int64_t a = sqlite3_value_int64(argv[0]), b = sqlite3_value_int64(argv[1]);
 		sqlite3_result_int64(ctx, b == -1 ? 0 : a % b);
@@ -333,15 +337,9 @@ static void sf_mod_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 /* PG div(a, b): the integer quotient truncated toward zero; [22012] on zero. */
 static void sf_div_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	if (sf_any_null(argc, argv)) {
-		sqlite3_result_null(ctx);
+	int ta, tb;
+	if (sf_div_operands(ctx, argc, argv, &ta, &tb))
 		return;
-	}
-	int ta = sf_numeric_type(argv[0]), tb = sf_numeric_type(argv[1]);
-	if (sf_is_zero(argv[1], tb)) {
-		sqlite3_result_error(ctx, "[22012] division by zero", -1);
-		return;
-	}
 	if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) {
 		int64_t a = sqlite3_value_int64(argv[0]), b = sqlite3_value_int64(argv[1]);
 		if (a == INT64_MIN && b == -1) {
