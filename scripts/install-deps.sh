@@ -9,6 +9,9 @@ pkgs=(
   libsqlite3-dev              # the embedded store
   libcunit1-dev               # unit tests
   postgresql-client           # psql, the real PostgreSQL CLI the client suite drives
+  mariadb-client              # the mariadb CLI the MySQL client suite drives
+  libmariadb-dev              # headers mysqlclient (PyPI) compiles against
+  libopenblas-dev             # the accelerator's CPU backend (sgemm)
   python3-venv
   maven openjdk-17-jdk-headless   # the PostgreSQL JDBC suite (tests/clients/java)
 )

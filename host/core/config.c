@@ -30,6 +30,8 @@ void config_defaults(struct config *c)
 	c->idle_timeout_s = 0;
 	c->auth_timeout_s = 60; /* PostgreSQL's authentication_timeout */
 	c->unified_silence_ms = 300;
+	strcpy(c->mysql_version, "8.0.40-rosetta");
+	c->mysql_auth_cache = 1;
 }
 
 static int config_int(const char *v, int lo, int hi, int *out)
@@ -82,6 +84,13 @@ int config_set(struct config *c, const char *key, const char *value, char *why, 
 			goto bad_value;
 	} else if (!strcmp(key, "allow-cleartext")) {
 		if (config_int(value, 0, 1, &c->allow_cleartext) < 0)
+			goto bad_value;
+	} else if (!strcmp(key, "mysql-version")) {
+		if (!*value || strlen(value) >= sizeof(c->mysql_version))
+			goto bad_value;
+		strcpy(c->mysql_version, value);
+	} else if (!strcmp(key, "mysql-auth-cache")) {
+		if (config_int(value, 0, 1, &c->mysql_auth_cache) < 0)
 			goto bad_value;
 	} else if (!strcmp(key, "log-debug")) {
 		if (config_int(value, 0, 1, &c->log_debug) < 0)

@@ -40,6 +40,8 @@ struct config {
 	int unified_silence_ms;    /* silence on the unified port before assuming MySQL */
 	int allow_cleartext;       /* dev only: cleartext passwords on unencrypted connections */
 	int log_debug;
+	char mysql_version[64];    /* the MySQL greeting's and @@version's server version */
+	int mysql_auth_cache;      /* 0: every caching_sha2_password login does full authentication */
 };
 
 extern const char *const listener_names[LISTEN__COUNT]; /* "pg", "mysql", ... */

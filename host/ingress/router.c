@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ingress/classify.h"
+#include "proto/mysql/mysql.h"
 #include "proto/pg/pg.h"
 
 static const struct {
@@ -24,7 +25,7 @@ static const struct {
 	const struct proto_handler *handler;
 } router_handlers[] = {
 	{"pg", &pg_handler},
-	{"mysql", NULL},
+	{"mysql", &mysql_handler},
 	{"tds", NULL},
 	{"tns", NULL},
 	{"drda", NULL},

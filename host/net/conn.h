@@ -44,6 +44,10 @@ struct server_env {
 
 #define CONN_WANT_CLOSE 0x1
 #define CONN_WANT_TLS 0x2
+/* With CONN_WANT_TLS: bytes already received after the request are the start of the TLS
+ * handshake (MySQL clients send their ClientHello right after SSLRequest, unanswered), so
+ * they go to the TLS engine instead of closing the connection. */
+#define CONN_WANT_TLS_INPUT 0x4
 
 struct conn {
 	struct buf in;

@@ -39,6 +39,10 @@ class Server:
     def pg_port(self):
         return self.ports["pg"]
 
+    @property
+    def mysql_port(self):
+        return self.ports["mysql"]
+
     def dsn(self, **kw):
         params = dict(host="127.0.0.1", port=self.pg_port, dbname="demo", user="demo",
                       password="demo", sslmode="require", gssencmode="disable")
@@ -91,11 +95,11 @@ def init_data(path, user="demo", password="demo"):
 
 @pytest.fixture(scope="session")
 def server():
-    """One server for the whole run: PostgreSQL on a free port, the unified port on another."""
+    """One server for the whole run: PostgreSQL, MySQL and the unified port, each on a free port."""
     with tempfile.TemporaryDirectory() as d:
         data = os.path.join(d, "data")
         init_data(data)
-        srv = Server(data, {"pg": free_port(), "unified": free_port()}).start()
+        srv = Server(data, {"pg": free_port(), "mysql": free_port(), "unified": free_port()}).start()
         yield srv
         assert srv.stop() == 0
 
@@ -106,6 +110,6 @@ def fresh_server():
     with tempfile.TemporaryDirectory() as d:
         data = os.path.join(d, "data")
         init_data(data)
-        srv = Server(data, {"pg": free_port()})
+        srv = Server(data, {"pg": free_port(), "mysql": free_port()})
         yield srv
         srv.stop()

@@ -39,6 +39,16 @@ class Server {
 
   get pgPort() { return this.ports.pg; }
 
+  get mysqlPort() { return this.ports.mysql; }
+
+  /** mysql2 connection options (TLS without CA checks unless `ssl` is given). */
+  mysqlConfig(extra = {}) {
+    return {
+      host: '127.0.0.1', port: this.mysqlPort, user: 'demo', password: 'demo', database: 'demo',
+      ssl: { rejectUnauthorized: false }, ...extra,
+    };
+  }
+
   /** node-postgres connection options; `ssl` defaults to TLS without CA checks. */
   config(extra = {}) {
     return {
@@ -99,12 +109,13 @@ class Server {
 }
 
 /** init a fresh data directory (user demo/demo unless given) and serve it on a free pg port. */
-async function startServer({ user = 'demo', password = 'demo', unified = false } = {}) {
+async function startServer({ user = 'demo', password = 'demo', unified = false, mysql = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rosetta-node-'));
   execFileSync(ROSETTAD, ['init', '--data', path.join(dir, 'data'), '--user', user, '--password', password],
     { stdio: 'pipe' });
   const ports = { pg: await freePort() };
   if (unified) ports.unified = await freePort();
+  if (mysql) ports.mysql = await freePort();
   return new Server(dir, ports).start();
 }
 

@@ -33,12 +33,14 @@ final class Rosettad {
     final Path dir;
     final Path log;
     final int pgPort;
+    final int mysqlPort;
     private Process proc;
 
-    private Rosettad(Path dir, int pgPort) {
+    private Rosettad(Path dir, int pgPort, int mysqlPort) {
         this.dir = dir;
         this.log = dir.resolve("server.log");
         this.pgPort = pgPort;
+        this.mysqlPort = mysqlPort;
     }
 
     static Path binary() {
@@ -66,7 +68,7 @@ final class Rosettad {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("init.log").toFile()).start();
         if (!init.waitFor(30, TimeUnit.SECONDS) || init.exitValue() != 0)
             throw new IllegalStateException("rosettad init failed: " + Files.readString(dir.resolve("init.log")));
-        Rosettad srv = new Rosettad(dir, freePort());
+        Rosettad srv = new Rosettad(dir, freePort(), freePort());
         srv.serve();
         return srv;
     }
@@ -76,7 +78,7 @@ final class Rosettad {
                 "--listen", "127.0.0.1", "--threads", "2"));
         for (String name : LISTENERS) {
             args.add("--" + name + "-port");
-            args.add(name.equals("pg") ? Integer.toString(pgPort) : "0");
+            args.add(name.equals("pg") ? Integer.toString(pgPort) : name.equals("mysql") ? Integer.toString(mysqlPort) : "0");
         }
         proc = new ProcessBuilder(args).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
@@ -132,6 +134,11 @@ final class Rosettad {
         p.setProperty("user", "demo");
         p.setProperty("password", "demo");
         return DriverManager.getConnection(url(params), p);
+    }
+
+    /** A MariaDB Connector/J URL for the MySQL port (database demo); `extra` is "k=v&k=v". */
+    String mysqlUrl(String extra) {
+        return "jdbc:mariadb://127.0.0.1:" + mysqlPort + "/demo" + (extra.isEmpty() ? "" : "?" + extra);
     }
 
     Process process() {

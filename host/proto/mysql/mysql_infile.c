@@ -1,0 +1,815 @@
+/*
+ * mysql_infile.c — LOAD DATA LOCAL INFILE: the server asks the client for a
+ * file and inserts its rows as they stream in.
+ *
+ *   LOAD DATA [LOW_PRIORITY | CONCURRENT] LOCAL INFILE 'path' [REPLACE | IGNORE]
+ *     INTO TABLE t [CHARACTER SET cs]
+ *     [{FIELDS | COLUMNS} [TERMINATED BY 's'] [[OPTIONALLY] ENCLOSED BY 'c'] [ESCAPED BY 'c']]
+ *     [LINES [STARTING BY 's'] [TERMINATED BY 's']]
+ *     [IGNORE n {LINES | ROWS}] [(col, ...)]
+ *
+ * The exchange: the server answers the COM_QUERY with 0xfb and the file
+ * name; the client sends the file's bytes in packets of any size and an
+ * empty packet at the end; the server answers OK ("Records: N ...") or ERR.
+ * The client sends its whole file even when the server fails early, so an
+ * error is kept until the empty packet.
+ *
+ * Rows are parsed as the bytes arrive (a partial row waits for the next
+ * packet) and inserted in batches through one prepared multi-row INSERT,
+ * inside one transaction (the caller's, or one opened here and committed at
+ * the end), so memory is bounded by one batch plus the longest row and a
+ * packet, whatever the file's size.
+ *
+ * Field rules are MySQL's: the escape character introduces \0 \b \n \r \t \Z
+ * and \N (NULL); an enclosed field ends at the enclosing character followed
+ * by a terminator, and a doubled enclosing character is one; with ENCLOSED
+ * BY set, an unenclosed NULL is NULL; missing fields are NULL, extra ones
+ * are dropped.
+ *
+ * INTERFACE ROUTINES
+ *   mysql_infile_start     recognise the statement, check it, ask for the file
+ *   mysql_infile_packet    one packet of the file (empty: the end; answers OK or ERR)
+ *   mysql_infile_abandon   release the load (connection closing mid-transfer)
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/arena.h"
+#include "proto/mysql/mysql_conn.h"
+
+#define INFILE_MAX_COLS 4096
+/* Parameters per batch INSERT.  Small on purpose: the store finds each "?NNN" by a linear
+ * search over the statement's parameter names, so binding costs O(params^2) per batch. */
+#define INFILE_MAX_PARAMS 64
+#define INFILE_MAX_BATCH 500      /* rows per INSERT */
+#define INFILE_MAX_ROW (64u << 20) /* a row that long without a terminator is refused */
+
+struct mysql_infile {
+	/* format */
+	char field_term[16], line_term[16], line_start[16];
+	int enclose, escape;      /* -1 when none */
+	long ignore_lines;
+	/* target */
+	int ncols;
+	struct session_stmt *batch_stmt; /* INSERT of `batch` rows */
+	struct session_stmt *one_stmt;   /* INSERT of one row (the tail) */
+	char *insert_head;               /* "INSERT INTO t (cols) VALUES " */
+	int batch;
+	int began_txn;
+	/* streaming */
+	struct buf pending;              /* bytes not yet parsed into rows */
+	struct arena arena;              /* the current batch's field values */
+	struct rvalue *vals;             /* batch * ncols */
+	int rows_in_batch;
+	uint64_t records;
+	int failed;
+	struct rerr err;
+};
+
+/* ---- the statement ------------------------------------------------------ */
+
+enum tok_kind { TK_END, TK_WORD, TK_STRING, TK_NUMBER, TK_QUOTED_ID, TK_PUNCT };
+
+struct tok {
+	enum tok_kind kind;
+	const char *p; /* the token's text as written */
+	size_t n;
+};
+
+struct lexer {
+	const char *s;
+	size_t n, pos;
+};
+
+static void lx_skip(struct lexer *lx)
+{
+	for (;;) {
+		while (lx->pos < lx->n && isspace((unsigned char)lx->s[lx->pos]))
+			lx->pos++;
+		if (lx->pos + 1 < lx->n && lx->s[lx->pos] == '/' && lx->s[lx->pos + 1] == '*') {
+			const char *e = memmem(lx->s + lx->pos + 2, lx->n - lx->pos - 2, "*/", 2);
+			lx->pos = e ? (size_t)(e - lx->s) + 2 : lx->n;
+		} else if (lx->pos < lx->n && (lx->s[lx->pos] == '#' ||
+					       (lx->pos + 2 < lx->n && lx->s[lx->pos] == '-' && lx->s[lx->pos + 1] == '-' &&
+						isspace((unsigned char)lx->s[lx->pos + 2])))) {
+			while (lx->pos < lx->n && lx->s[lx->pos] != '\n')
+				lx->pos++;
+		} else {
+			return;
+		}
+	}
+}
+
+static struct tok lx_next(struct lexer *lx)
+{
+	lx_skip(lx);
+	struct tok t = {TK_END, lx->s + lx->pos, 0};
+	if (lx->pos >= lx->n || lx->s[lx->pos] == ';')
+		return t;
+	size_t start = lx->pos;
+	char c = lx->s[lx->pos];
+	if (c == '\'' || c == '"' || c == '`') {
+		lx->pos++;
+		while (lx->pos < lx->n) {
+			char d = lx->s[lx->pos++];
+			if (d == '\\' && c != '`' && lx->pos < lx->n)
+				lx->pos++;
+			else if (d == c) {
+				if (lx->pos < lx->n && lx->s[lx->pos] == c)
+					lx->pos++; /* doubled */
+				else
+					break;
+			}
+		}
+		t.kind = c == '`' ? TK_QUOTED_ID : TK_STRING;
+	} else if (isalpha((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80) {
+		while (lx->pos < lx->n && (isalnum((unsigned char)lx->s[lx->pos]) || lx->s[lx->pos] == '_' ||
+					   lx->s[lx->pos] == '$' || (unsigned char)lx->s[lx->pos] >= 0x80))
+			lx->pos++;
+		t.kind = TK_WORD;
+	} else if (isdigit((unsigned char)c)) {
+		while (lx->pos < lx->n && isdigit((unsigned char)lx->s[lx->pos]))
+			lx->pos++;
+		t.kind = TK_NUMBER;
+	} else {
+		lx->pos++;
+		t.kind = TK_PUNCT;
+	}
+	t.n = lx->pos - start;
+	return t;
+}
+
+static int tok_is(const struct tok *t, const char *word)
+{
+	return t->kind == TK_WORD && strlen(word) == t->n && strncasecmp(t->p, word, t->n) == 0;
+}
+
+static int tok_punct(const struct tok *t, char c)
+{
+	return t->kind == TK_PUNCT && t->p[0] == c;
+}
+
+/* A string literal's value (MySQL escapes), NUL-terminated into out; -1 when too long. */
+static int tok_string(const struct tok *t, char *out, size_t cap)
+{
+	size_t k = 0;
+	char q = t->p[0];
+	for (size_t i = 1; i + 1 < t->n; i++) {
+		char c = t->p[i];
+		if (c == '\\' && i + 2 < t->n) {
+			c = t->p[++i];
+			switch (c) {
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case 'r': c = '\r'; break;
+			case 'b': c = '\b'; break;
+			case '0': c = '\0'; break;
+			case 'Z': c = 0x1a; break;
+			default: break;
+			}
+		} else if (c == q && i + 2 < t->n && t->p[i + 1] == q) {
+			i++;
+		}
+		if (k + 1 >= cap)
+			return -1;
+		out[k++] = c;
+	}
+	out[k] = 0;
+	return (int)k;
+}
+
+/* Is this statement text LOAD DATA?  Cheap: looks at the first two words only. */
+static int infile_is_load_data(const char *sql, size_t len)
+{
+	struct lexer lx = {sql, len, 0};
+	struct tok a = lx_next(&lx);
+	if (!tok_is(&a, "LOAD"))
+		return 0;
+	struct tok b = lx_next(&lx);
+	return tok_is(&b, "DATA");
+}
+
+struct infile_stmt {
+	int local, replace, ignore;
+	char path[1024];
+	struct tok table;      /* as written, possibly db.t */
+	size_t table_end;      /* offset just past the table name in sql */
+	const char *cols;      /* "(a, b)" as written, or NULL */
+	size_t cols_n;
+};
+
+static int infile_syntax(struct rerr *err, const struct tok *t)
+{
+	return rerr_set(err, ERR_SYNTAX_ERROR, "You have an error in your SQL syntax near '%.*s' in LOAD DATA",
+			t->n > 40 ? 40 : (int)t->n, t->p);
+}
+
+static int infile_parse(const char *sql, size_t len, struct infile_stmt *st, struct mysql_infile *f,
+			struct rerr *err)
+{
+	struct lexer lx = {sql, len, 0};
+	struct tok t = lx_next(&lx); /* LOAD */
+	t = lx_next(&lx);             /* DATA */
+	t = lx_next(&lx);
+	if (tok_is(&t, "LOW_PRIORITY") || tok_is(&t, "CONCURRENT"))
+		t = lx_next(&lx);
+	if (tok_is(&t, "LOCAL")) {
+		st->local = 1;
+		t = lx_next(&lx);
+	}
+	if (!tok_is(&t, "INFILE"))
+		return infile_syntax(err, &t);
+	t = lx_next(&lx);
+	if (t.kind != TK_STRING || tok_string(&t, st->path, sizeof(st->path)) < 0)
+		return infile_syntax(err, &t);
+	t = lx_next(&lx);
+	if (tok_is(&t, "REPLACE") || tok_is(&t, "IGNORE")) {
+		st->replace = tok_is(&t, "REPLACE");
+		st->ignore = !st->replace;
+		t = lx_next(&lx);
+	}
+	if (!tok_is(&t, "INTO"))
+		return infile_syntax(err, &t);
+	t = lx_next(&lx);
+	if (!tok_is(&t, "TABLE"))
+		return infile_syntax(err, &t);
+	t = lx_next(&lx);
+	if (t.kind != TK_WORD && t.kind != TK_QUOTED_ID)
+		return infile_syntax(err, &t);
+	st->table = t;
+	struct lexer save = lx;
+	struct tok dot = lx_next(&lx);
+	if (tok_punct(&dot, '.')) {
+		struct tok name = lx_next(&lx);
+		if (name.kind != TK_WORD && name.kind != TK_QUOTED_ID)
+			return infile_syntax(err, &name);
+		st->table.n = (size_t)(name.p + name.n - st->table.p);
+	} else {
+		lx = save;
+	}
+	t = lx_next(&lx);
+	if (tok_is(&t, "CHARACTER") || tok_is(&t, "CHARSET")) {
+		if (tok_is(&t, "CHARACTER"))
+			t = lx_next(&lx); /* SET */
+		t = lx_next(&lx);         /* the charset: utf8mb4 is all we read */
+		t = lx_next(&lx);
+	}
+	char lit[16];
+	if (tok_is(&t, "FIELDS") || tok_is(&t, "COLUMNS")) {
+		t = lx_next(&lx);
+		for (;;) {
+			if (tok_is(&t, "TERMINATED")) {
+				t = lx_next(&lx);
+				if (!tok_is(&t, "BY"))
+					return infile_syntax(err, &t);
+				t = lx_next(&lx);
+				if (t.kind != TK_STRING || tok_string(&t, f->field_term, sizeof(f->field_term)) <= 0)
+					return infile_syntax(err, &t);
+			} else if (tok_is(&t, "OPTIONALLY") || tok_is(&t, "ENCLOSED")) {
+				if (tok_is(&t, "OPTIONALLY"))
+					t = lx_next(&lx);
+				if (!tok_is(&t, "ENCLOSED"))
+					return infile_syntax(err, &t);
+				t = lx_next(&lx);
+				if (!tok_is(&t, "BY"))
+					return infile_syntax(err, &t);
+				t = lx_next(&lx);
+				int n = t.kind == TK_STRING ? tok_string(&t, lit, sizeof(lit)) : -1;
+				if (n < 0 || n > 1)
+					return infile_syntax(err, &t);
+				f->enclose = n ? (unsigned char)lit[0] : -1;
+			} else if (tok_is(&t, "ESCAPED")) {
+				t = lx_next(&lx);
+				if (!tok_is(&t, "BY"))
+					return infile_syntax(err, &t);
+				t = lx_next(&lx);
+				int n = t.kind == TK_STRING ? tok_string(&t, lit, sizeof(lit)) : -1;
+				if (n < 0 || n > 1)
+					return infile_syntax(err, &t);
+				f->escape = n ? (unsigned char)lit[0] : -1;
+			} else {
+				break;
+			}
+			t = lx_next(&lx);
+		}
+	}
+	if (tok_is(&t, "LINES")) {
+		t = lx_next(&lx);
+		for (;;) {
+			int starting = tok_is(&t, "STARTING");
+			if (!starting && !tok_is(&t, "TERMINATED"))
+				break;
+			t = lx_next(&lx);
+			if (!tok_is(&t, "BY"))
+				return infile_syntax(err, &t);
+			t = lx_next(&lx);
+			char *dst = starting ? f->line_start : f->line_term;
+			int n = t.kind == TK_STRING ? tok_string(&t, dst, sizeof(f->line_term)) : -1;
+			if (n < 0 || (!starting && n == 0))
+				return infile_syntax(err, &t);
+			t = lx_next(&lx);
+		}
+	}
+	if (tok_is(&t, "IGNORE")) {
+		t = lx_next(&lx);
+		if (t.kind != TK_NUMBER)
+			return infile_syntax(err, &t);
+		f->ignore_lines = strtol(t.p, NULL, 10);
+		t = lx_next(&lx);
+		if (!tok_is(&t, "LINES") && !tok_is(&t, "ROWS"))
+			return infile_syntax(err, &t);
+		t = lx_next(&lx);
+	}
+	if (tok_punct(&t, '(')) {
+		st->cols = t.p;
+		int depth = 1;
+		while (depth > 0) {
+			t = lx_next(&lx);
+			if (t.kind == TK_END)
+				return infile_syntax(err, &t);
+			if (tok_punct(&t, '@'))
+				return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "LOAD DATA into user variables is not supported");
+			depth += tok_punct(&t, '(') - tok_punct(&t, ')');
+		}
+		st->cols_n = (size_t)(t.p + 1 - st->cols);
+		t = lx_next(&lx);
+	}
+	if (tok_is(&t, "SET"))
+		return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "LOAD DATA ... SET is not supported");
+	if (t.kind != TK_END)
+		return infile_syntax(err, &t);
+	return 0;
+}
+
+/* ---- the target --------------------------------------------------------- */
+
+/* Count the columns the rows fill: the list given, or the table's. */
+static int infile_count_columns(struct mysql_conn *mc, const struct infile_stmt *st, struct rerr *err)
+{
+	if (st->cols) {
+		int n = 1;
+		struct lexer lx = {st->cols, st->cols_n, 1};
+		int depth = 1;
+		for (struct tok t = lx_next(&lx); t.kind != TK_END && depth > 0; t = lx_next(&lx)) {
+			depth += tok_punct(&t, '(') - tok_punct(&t, ')');
+			if (depth == 1 && tok_punct(&t, ','))
+				n++;
+		}
+		return n;
+	}
+	struct buf q;
+	buf_init(&q);
+	buf_printf(&q, "SELECT * FROM %.*s LIMIT 0", (int)st->table.n, st->table.p);
+	struct session_stmt *probe;
+	int rc = session_prepare(mc->session, (const char *)q.data, q.len, &probe, err);
+	buf_free(&q);
+	if (rc < 0)
+		return -1;
+	int n;
+	session_stmt_columns(probe, &n);
+	session_stmt_close(probe);
+	return n;
+}
+
+/* "INSERT INTO t (cols) VALUES (?, ...), ..." for `rows` rows. */
+static int infile_prepare_insert(struct mysql_conn *mc, struct mysql_infile *f, int rows, struct session_stmt **out,
+				 struct rerr *err)
+{
+	struct buf q;
+	buf_init(&q);
+	buf_printf(&q, "%s", f->insert_head);
+	for (int r = 0; r < rows; r++) {
+		buf_printf(&q, r ? ",(" : "(");
+		for (int i = 0; i < f->ncols; i++)
+			buf_printf(&q, i ? ",?" : "?");
+		buf_put_u8(&q, ')');
+	}
+	int rc = session_prepare(mc->session, (const char *)q.data, q.len, out, err);
+	buf_free(&q);
+	if (rc == 0 && session_stmt_nparams(*out) != rows * f->ncols) {
+		int np = session_stmt_nparams(*out);
+		session_stmt_close(*out);
+		*out = NULL;
+		return rerr_set(err, ERR_SYNTAX_ERROR, "LOAD DATA: the INSERT has %d parameters, expected %d", np,
+				rows * f->ncols);
+	}
+	return rc;
+}
+
+static int infile_run(struct session_stmt *st, const struct rvalue *vals, int n, struct rerr *err)
+{
+	struct session_portal *p;
+	if (session_portal_open(st, vals, n, &p, err) < 0)
+		return -1;
+	struct stmt_result res;
+	int suspended;
+	int rc = session_portal_run(p, 0, NULL, &res, &suspended, err);
+	session_portal_close(p);
+	return rc;
+}
+
+/* Insert the rows collected so far. */
+static int infile_flush(struct mysql_conn *mc, struct mysql_infile *f)
+{
+	if (f->rows_in_batch == 0)
+		return 0;
+	int rc = 0;
+	if (f->rows_in_batch == f->batch) {
+		if (!f->batch_stmt)
+			rc = infile_prepare_insert(mc, f, f->batch, &f->batch_stmt, &f->err);
+		if (rc == 0)
+			rc = infile_run(f->batch_stmt, f->vals, f->batch * f->ncols, &f->err);
+	} else {
+		if (!f->one_stmt)
+			rc = infile_prepare_insert(mc, f, 1, &f->one_stmt, &f->err);
+		for (int r = 0; rc == 0 && r < f->rows_in_batch; r++)
+			rc = infile_run(f->one_stmt, f->vals + (size_t)r * (size_t)f->ncols, f->ncols, &f->err);
+	}
+	if (rc == 0)
+		f->records += (uint64_t)f->rows_in_batch;
+	f->rows_in_batch = 0;
+	arena_reset(&f->arena);
+	return rc;
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+static int infile_at(const uint8_t *p, size_t n, size_t i, const char *lit)
+{
+	size_t k = strlen(lit);
+	return k && i + k <= n && memcmp(p + i, lit, k) == 0;
+}
+
+/* Store field `col` of the current row (raw bytes, escapes still in them). */
+static void infile_field(struct mysql_infile *f, int col, const uint8_t *p, size_t n, int enclosed)
+{
+	if (col >= f->ncols)
+		return; /* extra fields are dropped */
+	struct rvalue *v = &f->vals[(size_t)f->rows_in_batch * (size_t)f->ncols + (size_t)col];
+	memset(v, 0, sizeof(*v));
+	if (!enclosed && f->escape >= 0 && n == 2 && p[0] == f->escape && p[1] == 'N') {
+		v->kind = RV_NULL;
+		return;
+	}
+	if (!enclosed && f->enclose >= 0 && n == 4 && memcmp(p, "NULL", 4) == 0) {
+		v->kind = RV_NULL;
+		return;
+	}
+	uint8_t *out = arena_alloc(&f->arena, n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+		if (f->escape >= 0 && c == f->escape && i + 1 < n) {
+			c = p[++i];
+			switch (c) {
+			case '0': c = 0; break;
+			case 'b': c = '\b'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			case 'Z': c = 0x1a; break;
+			case 'N': c = 'N'; break;
+			default: break;
+			}
+		} else if (enclosed && c == f->enclose && i + 1 < n && p[i + 1] == f->enclose) {
+			i++;
+		}
+		out[k++] = c;
+	}
+	v->kind = RV_TEXT;
+	v->p = out;
+	v->n = k;
+}
+
+/*
+ * Parse one row from p[0..n).  Returns the bytes it used, 0 when the row is
+ * not complete yet (and `final` is 0).  At the end of the file (`final`) a
+ * last row without a line terminator is complete.
+ */
+static size_t infile_row(struct mysql_infile *f, const uint8_t *p, size_t n, int final, int store)
+{
+	size_t i = 0;
+	if (f->line_start[0]) { /* skip to the prefix; a line without it is skipped */
+		for (;;) {
+			if (i >= n)
+				return final ? n : 0;
+			if (infile_at(p, n, i, f->line_start)) {
+				i += strlen(f->line_start);
+				break;
+			}
+			if (infile_at(p, n, i, f->line_term)) {
+				i += strlen(f->line_term);
+				if (!final && i >= n)
+					return 0;
+				return i; /* an empty skipped line */
+			}
+			i++;
+		}
+	}
+	int col = 0;
+	for (;;) {
+		size_t start = i;
+		int enclosed = 0;
+		size_t fend;
+		if (f->enclose >= 0 && i < n && p[i] == f->enclose) {
+			enclosed = 1;
+			i++;
+			start = i;
+			for (;;) {
+				if (i >= n) { /* no closing enclose: wait, or at the end take the rest */
+					if (!final)
+						return 0;
+					i = n;
+					break;
+				}
+				if (f->escape >= 0 && p[i] == f->escape) {
+					i += 2;
+					continue;
+				}
+				if (p[i] == f->enclose) {
+					if (i + 1 < n && p[i + 1] == f->enclose) {
+						i += 2;
+						continue;
+					}
+					if (i + 1 >= n && !final)
+						return 0;
+					if (i + 1 >= n || infile_at(p, n, i + 1, f->field_term) ||
+					    infile_at(p, n, i + 1, f->line_term))
+						break;
+				}
+				i++;
+			}
+			fend = i;
+			if (i < n)
+				i++; /* the closing enclose */
+		} else {
+			for (;;) {
+				if (i >= n) {
+					if (!final)
+						return 0;
+					break;
+				}
+				if (f->escape >= 0 && p[i] == f->escape) {
+					i += 2;
+					continue;
+				}
+				if (infile_at(p, n, i, f->field_term) || infile_at(p, n, i, f->line_term))
+					break;
+				i++;
+			}
+			if (i > n)
+				i = n;
+			fend = i;
+		}
+		if (store)
+			infile_field(f, col, p + start, fend - start, enclosed);
+		col++;
+		if (i >= n) {
+			if (!final)
+				return 0;
+			break;
+		}
+		if (infile_at(p, n, i, f->line_term)) {
+			i += strlen(f->line_term);
+			break;
+		}
+		if (infile_at(p, n, i, f->field_term)) {
+			i += strlen(f->field_term);
+			continue;
+		}
+		/* text after a closing enclose that is neither terminator: keep reading the field */
+		while (i < n && !infile_at(p, n, i, f->field_term) && !infile_at(p, n, i, f->line_term))
+			i++;
+		if (i >= n && !final)
+			return 0;
+		if (i < n && infile_at(p, n, i, f->line_term)) {
+			i += strlen(f->line_term);
+			break;
+		}
+		if (i < n)
+			i += strlen(f->field_term);
+		else
+			break;
+	}
+	if (store) {
+		for (int k = col; k < f->ncols; k++) { /* missing fields */
+			struct rvalue *v = &f->vals[(size_t)f->rows_in_batch * (size_t)f->ncols + (size_t)k];
+			memset(v, 0, sizeof(*v));
+			v->kind = RV_NULL;
+		}
+	}
+	return i;
+}
+
+/* Parse and insert every complete row of the pending bytes. */
+static void infile_consume(struct mysql_conn *mc, struct mysql_infile *f, int final)
+{
+	const uint8_t *p = buf_rptr(&f->pending);
+	size_t n = buf_unread(&f->pending), used = 0;
+	while (!f->failed && used < n) {
+		int skip = f->ignore_lines > 0;
+		size_t k = infile_row(f, p + used, n - used, final, !skip);
+		if (k == 0)
+			break;
+		used += k;
+		if (skip) {
+			f->ignore_lines--;
+			continue;
+		}
+		if (++f->rows_in_batch == f->batch && infile_flush(mc, f) < 0)
+			f->failed = 1;
+	}
+	buf_consume(&f->pending, used);
+	buf_compact(&f->pending);
+	if (!f->failed && buf_unread(&f->pending) > INFILE_MAX_ROW) {
+		rerr_set(&f->err, ERR_PROGRAM_LIMIT_EXCEEDED, "LOAD DATA: a row longer than %u bytes", INFILE_MAX_ROW);
+		f->failed = 1;
+	}
+}
+
+/* ---- the exchange ------------------------------------------------------- */
+
+static void infile_free(struct mysql_infile *f)
+{
+	if (!f)
+		return;
+	session_stmt_close(f->batch_stmt);
+	session_stmt_close(f->one_stmt);
+	free(f->insert_head);
+	free(f->vals);
+	buf_free(&f->pending);
+	arena_free(&f->arena);
+	free(f);
+}
+
+static int infile_txn(struct mysql_conn *mc, const char *what, struct rerr *err)
+{
+	size_t used;
+	struct stmt_result res;
+	return session_execute(mc->session, what, strlen(what), &used, NULL, &res, err);
+}
+
+void mysql_infile_abandon(struct mysql_conn *mc)
+{
+	struct mysql_infile *f = mc->infile;
+	if (!f)
+		return;
+	if (f->began_txn) {
+		struct rerr err;
+		infile_txn(mc, "ROLLBACK", &err);
+	}
+	infile_free(f);
+	mc->infile = NULL;
+}
+
+static int infile_refuse(struct conn *c, struct mysql_conn *mc, int my_errno, const char *sqlstate, const char *msg)
+{
+	size_t at = mysql_packet_begin(&c->out, &mc->seq);
+	buf_put_u8(&c->out, 0xff);
+	mysql_put_u16(&c->out, (uint16_t)my_errno);
+	if (mc->caps & CLIENT_PROTOCOL_41) {
+		buf_put_u8(&c->out, '#');
+		buf_append(&c->out, sqlstate, 5);
+	}
+	buf_append(&c->out, msg, strlen(msg));
+	mysql_packet_end(&c->out, at, &mc->seq);
+	return -1;
+}
+
+/* OK with its info as a length-encoded string: what MySQL servers send whether or not
+ * CLIENT_SESSION_TRACK is on, and what libmariadb (the mariadb CLI) insists on reading. */
+static void infile_put_ok(struct conn *c, struct mysql_conn *mc, uint64_t records, const char *info)
+{
+	size_t at = mysql_packet_begin(&c->out, &mc->seq);
+	buf_put_u8(&c->out, 0x00);
+	mysql_put_lenenc_int(&c->out, records);
+	mysql_put_lenenc_int(&c->out, 0);
+	mysql_put_u16(&c->out, mysql_status(mc));
+	mysql_put_u16(&c->out, 0);
+	mysql_put_lenenc_str(&c->out, info, strlen(info));
+	mysql_packet_end(&c->out, at, &mc->seq);
+}
+
+int mysql_infile_start(struct conn *c, struct mysql_conn *mc, const char *sql, size_t len)
+{
+	if (!infile_is_load_data(sql, len))
+		return 0;
+	struct rerr err;
+	rerr_clear(&err);
+	struct mysql_infile *f = calloc(1, sizeof(*f));
+	if (!f) {
+		mysql_put_err_code(&c->out, &mc->seq, mc->caps, ERR_INTERNAL, "out of memory");
+		return -1;
+	}
+	strcpy(f->field_term, "\t");
+	strcpy(f->line_term, "\n");
+	f->enclose = -1;
+	f->escape = '\\';
+	buf_init(&f->pending);
+	arena_init(&f->arena);
+	struct infile_stmt st;
+	memset(&st, 0, sizeof(st));
+	if (infile_parse(sql, len, &st, f, &err) < 0) {
+		infile_free(f);
+		mysql_put_err(&c->out, &mc->seq, mc->caps, &err);
+		return -1;
+	}
+	if (!st.local) {
+		infile_free(f);
+		mysql_put_err_code(&c->out, &mc->seq, mc->caps, ERR_FEATURE_NOT_SUPPORTED,
+				   "LOAD DATA INFILE reads the server's files: only LOAD DATA LOCAL INFILE is supported");
+		return -1;
+	}
+	if (!(mc->caps & CLIENT_LOCAL_FILES)) {
+		infile_free(f);
+		return infile_refuse(c, mc, 1148, "42000", "The used command is not allowed with this MySQL version");
+	}
+	f->ncols = infile_count_columns(mc, &st, &err);
+	if (f->ncols <= 0 || f->ncols > INFILE_MAX_COLS) {
+		if (f->ncols == 0 || f->ncols > INFILE_MAX_COLS)
+			rerr_set(&err, ERR_PROGRAM_LIMIT_EXCEEDED, "LOAD DATA into a table of no or too many columns");
+		infile_free(f);
+		mysql_put_err(&c->out, &mc->seq, mc->caps, &err);
+		return -1;
+	}
+	struct buf head;
+	buf_init(&head);
+	buf_printf(&head, "%s INTO %.*s ", st.replace ? "REPLACE" : st.ignore ? "INSERT IGNORE" : "INSERT",
+		   (int)st.table.n, st.table.p);
+	if (st.cols)
+		buf_printf(&head, "%.*s ", (int)st.cols_n, st.cols);
+	buf_printf(&head, "VALUES ");
+	buf_put_u8(&head, 0);
+	f->insert_head = (char *)head.data; /* the buffer's memory is now the string's */
+	f->batch = INFILE_MAX_PARAMS / f->ncols;
+	if (f->batch > INFILE_MAX_BATCH)
+		f->batch = INFILE_MAX_BATCH;
+	if (f->batch < 1)
+		f->batch = 1;
+	f->vals = calloc((size_t)f->batch * (size_t)f->ncols, sizeof(*f->vals));
+	if (!f->vals) {
+		infile_free(f);
+		mysql_put_err_code(&c->out, &mc->seq, mc->caps, ERR_INTERNAL, "out of memory");
+		return -1;
+	}
+	if (session_txn_state(mc->session) == TXN_IDLE) {
+		if (infile_txn(mc, "BEGIN", &err) < 0) {
+			infile_free(f);
+			mysql_put_err(&c->out, &mc->seq, mc->caps, &err);
+			return -1;
+		}
+		f->began_txn = 1;
+	}
+	size_t at = mysql_packet_begin(&c->out, &mc->seq);
+	buf_put_u8(&c->out, 0xfb);
+	buf_append(&c->out, st.path, strlen(st.path));
+	mysql_packet_end(&c->out, at, &mc->seq);
+	mc->infile = f;
+	mc->state = MY_INFILE;
+	return 1;
+}
+
+int mysql_infile_packet(struct conn *c, struct mysql_conn *mc, const uint8_t *p, size_t n)
+{
+	struct mysql_infile *f = mc->infile;
+	if (!f)
+		return -1;
+	if (n > 0) {
+		if (!f->failed) {
+			buf_append(&f->pending, p, n);
+			infile_consume(mc, f, 0);
+		}
+		return 0;
+	}
+	/* the empty packet: the file is complete */
+	if (!f->failed)
+		infile_consume(mc, f, 1);
+	if (!f->failed && infile_flush(mc, f) < 0)
+		f->failed = 1;
+	mc->state = MY_COMMAND;
+	if (f->failed) {
+		struct rerr err = f->err;
+		mysql_infile_abandon(mc);
+		mysql_put_err(&c->out, &mc->seq, mc->caps, &err);
+		return 0;
+	}
+	struct rerr err;
+	if (f->began_txn && infile_txn(mc, "COMMIT", &err) < 0) {
+		f->began_txn = 0;
+		mysql_infile_abandon(mc);
+		mysql_put_err(&c->out, &mc->seq, mc->caps, &err);
+		return 0;
+	}
+	f->began_txn = 0;
+	char info[128];
+	snprintf(info, sizeof(info), "Records: %llu  Deleted: 0  Skipped: 0  Warnings: 0",
+		 (unsigned long long)f->records);
+	uint64_t records = f->records;
+	mysql_infile_abandon(mc);
+	infile_put_ok(c, mc, records, info);
+	return 0;
+}
