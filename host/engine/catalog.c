@@ -45,6 +45,13 @@ int catalog_columns(void *ctx, const struct ast_name *name, struct arena *a, str
 	struct store_stmt *st = NULL;
 	struct rerr err;
 	size_t used;
+	if (!strncasecmp(table, "pg_", 3) || !strncasecmp(table, "information_schema_", 19)) {
+		/* the store creates its catalogs on a connection's first statement that names one */
+		static const char probe[] = "SELECT 1 FROM temp.pg_namespace";
+		if (store_prepare(sc, probe, sizeof(probe) - 1, &st, &used, &err) == 0 && st)
+			store_finalize(st);
+		st = NULL;
+	}
 	if (store_prepare(sc, sql, sizeof(sql) - 1, &st, &used, &err) < 0 || !st)
 		return 0;
 	struct rvalue v = {.kind = RV_TEXT, .p = (const uint8_t *)table, .n = strlen(table)};
@@ -67,6 +74,7 @@ int catalog_columns(void *ctx, const struct ast_name *name, struct arena *a, str
 			const char *d = decl.kind == RV_TEXT ? arena_strndup(a, (const char *)decl.p, decl.n) : "";
 			out[n].type = rtype_from_decl(d, &out[n].typmod);
 			out[n].table = NULL;
+			out[n].array = 0;
 			n++;
 		}
 	}

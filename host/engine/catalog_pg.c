@@ -182,9 +182,21 @@ static void cpg_proname(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	cpg_lookup(ctx, "SELECT proname FROM pg_proc WHERE oid = ?1", argv[0]);
 }
 
+/* pg_get_indexdef(oid [, column, pretty]): the CREATE INDEX text, or with column k > 0 that column's name. */
 static void cpg_indexdef(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	(void)argc;
+	if (argc == 3 && sqlite3_value_int(argv[1]) > 0) {
+		char *q = sqlite3_mprintf("SELECT j.value FROM temp.rosetta_pg_idx i, json_each('[\"' || replace(i.cols, ', ', '\",\"')"
+					  " || '\"]') j WHERE rosetta_pg_relid(i.relname) = ?1 AND j.key = %d",
+					  sqlite3_value_int(argv[1]) - 1);
+		if (!q) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		cpg_lookup(ctx, q, argv[0]);
+		sqlite3_free(q);
+		return;
+	}
 	cpg_lookup(ctx, "SELECT indexdef FROM temp.rosetta_pg_idx WHERE rosetta_pg_relid(relname) = ?1", argv[0]);
 }
 
@@ -208,6 +220,13 @@ static void cpg_first_arg(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
 	sqlite3_result_value(ctx, argv[0]);
+}
+
+/* set_config(name, value, is_local): the value, as PostgreSQL returns it; the setting is not kept (asyncpg's jit toggle). */
+static void cpg_second_arg(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_value(ctx, argv[1]);
 }
 
 static void cpg_null(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -253,10 +272,19 @@ static void cpg_to_regtype(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	cpg_lookup(ctx, "SELECT oid FROM temp.pg_type WHERE typname = lower(trim(?1))", argv[0]);
 }
 
+/* 'name'::regclass: the OID of a relation by name (public. or pg_catalog. allowed), or an OID written as digits. */
 static void cpg_to_regclass(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
-	cpg_lookup(ctx, "SELECT oid FROM temp.pg_class WHERE relname = ?1", argv[0]);
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (s && *s && strspn(s, "0123456789") == strlen(s)) {
+		sqlite3_result_int64(ctx, strtoll(s, NULL, 10));
+		return;
+	}
+	cpg_lookup(ctx,
+		   "SELECT oid FROM temp.pg_class WHERE relname = CASE WHEN ?1 LIKE 'public.%' THEN substr(?1, 8)"
+		   " WHEN ?1 LIKE 'pg_catalog.%' THEN substr(?1, 12) ELSE ?1 END",
+		   argv[0]);
 }
 
 static void cpg_quote_ident(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -341,6 +369,17 @@ static const struct {
 	{"obj_description", 2, cpg_null, NULL},
 	{"col_description", 2, cpg_null, NULL},
 	{"shobj_description", 2, cpg_null, NULL},
+	{"pg_get_statisticsobjdef_columns", 1, cpg_null, NULL},
+	{"pg_relation_is_publishable", 1, cpg_null, NULL},
+	{"set_config", 3, cpg_second_arg, NULL},
+	{"pg_partition_ancestors", 1, cpg_null, NULL}, /* no partitions: (a NULL row where PostgreSQL has none) */
+	{"pg_get_triggerdef", 1, cpg_null, NULL},
+	{"pg_get_triggerdef", 2, cpg_null, NULL},
+	{"pg_get_ruledef", 1, cpg_null, NULL},
+	{"pg_get_ruledef", 2, cpg_null, NULL},
+	{"pg_get_partkeydef", 1, cpg_null, NULL},
+	{"pg_get_partition_constraintdef", 1, cpg_null, NULL},
+	{"pg_get_serial_sequence", 2, cpg_null, NULL}, /* SERIAL is the store's rowid: no sequence object */
 	{"pg_table_is_visible", 1, cpg_true, NULL},
 	{"pg_type_is_visible", 1, cpg_true, NULL},
 	{"has_table_privilege", 2, cpg_true, NULL},
@@ -368,6 +407,8 @@ static const struct {
 
 /* The shared views (see the file comment). */
 static const char cpg_shared_views[] =
+	/* the session's open cursors, kept by engine/session_cursor.c, read as pg_cursors */
+	"CREATE TEMP TABLE rosetta_cursors (name text PRIMARY KEY, statement text, hold int, created text);"
 	"CREATE TEMP VIEW rosetta_pg_rels AS SELECT name, type, sql FROM " CPG_USER_RELS ";"
 	"CREATE TEMP VIEW rosetta_pg_idx0 AS"
 	" SELECT r.name AS tbl, il.name AS sqlite_name, il.origin AS origin, il.\"unique\" AS isunique, il.partial AS partial"
@@ -431,7 +472,11 @@ static const char cpg_shared_views[] =
 	"(1184,'timestamptz',11,8,1,'b','D',1185),(1186,'interval',11,16,0,'b','T',1187),"                             \
 	"(1700,'numeric',11,-1,0,'b','N',1231),(2205,'regclass',11,4,1,'b','N',2210),"                                 \
 	"(2206,'regtype',11,4,1,'b','N',2211),(2950,'uuid',11,16,0,'b','U',2951),(3802,'jsonb',11,-1,0,'b','U',3807),"  \
-	"(16385,'vector',2200,-1,0,'b','U',16386)"
+	"(16385,'vector',2200,-1,0,'b','U',16386),(16386,'_vector',2200,-1,0,'b','A',0),"                            \
+	"(1560,'bit',11,-1,0,'b','V',1561),(1561,'_bit',11,-1,0,'b','A',0)"
+
+/* pragma_table_info row p of relation r is a SERIAL column: the store's INTEGER PRIMARY KEY AUTOINCREMENT. */
+#define CPG_IS_SERIAL "p.pk = 1 AND p.type = 'INTEGER' AND r.sql LIKE '%AUTOINCREMENT%' AND p.dflt_value IS NULL"
 
 struct cpg_table {
 	const char *name;
@@ -451,7 +496,9 @@ static const struct cpg_table cpg_tables[] = {
 	 " relminmxid int8, relacl text, reloptions text, relpartbound text",
 	 "SELECT rosetta_pg_relid(name), name, 2200, 0, 0, 10, CASE type WHEN 'table' THEN 2 ELSE 0 END, 0, 0, 0, -1, 0, 0,"
 	 " EXISTS (SELECT 1 FROM temp.rosetta_pg_idx WHERE tbl = r.name), 0, 'p', CASE type WHEN 'table' THEN 'r' ELSE 'v' END,"
-	 " (SELECT count(*) FROM pragma_table_info(r.name)), 0, 0, 0, 0, 0, 0, 1, 'd', 0, 0, 0, 0, NULL, NULL, NULL"
+	 " (SELECT count(*) FROM pragma_table_info(r.name)), 0, 0,"
+	 " EXISTS (SELECT 1 FROM temp.rosetta_pg_fk0 WHERE tbl = r.name OR reftbl = r.name)," /* psql's \d lists keys then */
+	 " 0, 0, 0, 1, 'd', 0, 0, 0, 0, NULL, NULL, NULL"
 	 " FROM temp.rosetta_pg_rels r"
 	 " UNION ALL SELECT rosetta_pg_relid(relname), relname, 2200, 0, 0, 10, 403, 0, 0, 0, -1, 0, 0, 0, 0, 'p', 'i',"
 	 " length(attnums) - length(replace(attnums, ' ', '')) + 1, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, 0, 0, NULL, NULL, NULL"
@@ -463,12 +510,17 @@ static const struct cpg_table cpg_tables[] = {
 	 " attislocal bool, attinhcount int4, attcollation int8, attacl text, attoptions text, attfdwoptions text,"
 	 " attmissingval text",
 	 "SELECT rosetta_pg_relid(r.name), p.name, rosetta_pg_typoid(p.type), -1, rosetta_pg_typlen(p.type), p.cid + 1, 0,"
-	 " -1, rosetta_pg_typmod(p.type), 0, 'i', 'p', '', p.\"notnull\" OR p.pk > 0, p.dflt_value IS NOT NULL, 0, '', '',"
+	 " -1, rosetta_pg_typmod(p.type), 0, 'i', 'p', '', p.\"notnull\" OR p.pk > 0,"
+	 " p.dflt_value IS NOT NULL OR (" CPG_IS_SERIAL "), 0, '', '',"
 	 " 0, 1, 0, 0, NULL, NULL, NULL, NULL FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p"},
 	{"pg_attrdef", "oid int8, adrelid int8, adnum int2, adbin text",
 	 "SELECT rosetta_pg_relid('d:' || r.name || ':' || p.name), rosetta_pg_relid(r.name), p.cid + 1,"
 	 " CASE WHEN p.dflt_value LIKE '(%)' THEN substr(p.dflt_value, 2, length(p.dflt_value) - 2) ELSE p.dflt_value END"
-	 " FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p WHERE p.dflt_value IS NOT NULL"},
+	 " FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p WHERE p.dflt_value IS NOT NULL"
+	 /* a SERIAL column (the store's AUTOINCREMENT rowid) reads as PostgreSQL's sequence default */
+	 " UNION ALL SELECT rosetta_pg_relid('d:' || r.name || ':' || p.name), rosetta_pg_relid(r.name), p.cid + 1,"
+	 " 'nextval(''' || r.name || '_' || p.name || '_seq''::regclass)'"
+	 " FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p WHERE " CPG_IS_SERIAL},
 	{"pg_type",
 	 "oid int8, typname text, typnamespace int8, typowner int8, typlen int2, typbyval bool, typtype text,"
 	 " typcategory text, typispreferred bool, typisdefined bool, typdelim text, typrelid int8, typsubscript int8,"
@@ -485,7 +537,12 @@ static const struct cpg_table cpg_tables[] = {
 	 " indclass text, indoption text, indexprs text, indpred text",
 	 "SELECT rosetta_pg_relid(relname), rosetta_pg_relid(tbl), length(attnums) - length(replace(attnums, ' ', '')) + 1,"
 	 " length(attnums) - length(replace(attnums, ' ', '')) + 1, isunique, 0, origin = 'pk', 0, 1, 0, 1, 0, 1, 1, 0,"
-	 " attnums, NULL, NULL, NULL, NULL, NULL FROM temp.rosetta_pg_idx"},
+	 " attnums, NULL,"
+	 /* indclass: each column's default operator class (pg_opclass: 10000 + the type's OID); indoption: no flags */
+	 " (SELECT group_concat(10000 + rosetta_pg_typoid((SELECT type FROM pragma_table_info(tbl) WHERE cid + 1 = j.value)), ' ')"
+	 "  FROM json_each('[' || replace(attnums, ' ', ',') || ']') j),"
+	 " substr(replace(hex(zeroblob(length(attnums) - length(replace(attnums, ' ', '')) + 1)), '00', ' 0'), 2),"
+	 " NULL, NULL FROM temp.rosetta_pg_idx"},
 	{"pg_constraint",
 	 "oid int8, conname text, connamespace int8, contype text, condeferrable bool, condeferred bool,"
 	 " convalidated bool, conrelid int8, contypid int8, conindid int8, conparentid int8, confrelid int8,"
@@ -515,8 +572,8 @@ static const struct cpg_table cpg_tables[] = {
 	 "SELECT current_user(), 10, 0, 0, 0, 0, '********', NULL, NULL"},
 	{"pg_auth_members", "roleid int8, member int8, grantor int8, admin_option bool",
 	 "SELECT 0, 0, 0, 0 WHERE 0"},
-	{"pg_am", "oid int8, amname text, amhandler text, amtype text",
-	 "VALUES (2, 'heap', 'heap_tableam_handler', 't'), (403, 'btree', 'bthandler', 'i')"},
+	{"pg_am", "oid int8, amname text, amhandler text, amtype text, amcanorder bool",
+	 "VALUES (2, 'heap', 'heap_tableam_handler', 't', 0), (403, 'btree', 'bthandler', 'i', 1)"},
 	{"pg_proc",
 	 "oid int8, proname text, pronamespace int8, proowner int8, prolang int8, prokind text, proretset bool,"
 	 " prorettype int8, pronargs int2, proargtypes text, prosrc text",
@@ -525,6 +582,46 @@ static const struct cpg_table cpg_tables[] = {
 	 "SELECT 0, 0, 0, '' WHERE 0"},
 	{"pg_inherits", "inhrelid int8, inhparent int8, inhseqno int4, inhdetachpending bool",
 	 "SELECT 0, 0, 0, 0 WHERE 0"},
+	/* what the store has none of: empty, so psql's \d and the ORMs' reflection find nothing there */
+	{"pg_policy",
+	 "oid int8, polname text, polrelid int8, polcmd text, polpermissive bool, polroles text, polqual text,"
+	 " polwithcheck text",
+	 "SELECT 0, '', 0, '', 1, '{0}', NULL, NULL WHERE 0"},
+	{"pg_sequence",
+	 "seqrelid int8, seqtypid int8, seqstart int8, seqincrement int8, seqmax int8, seqmin int8, seqcache int8,"
+	 " seqcycle bool",
+	 "SELECT 0, 0, 0, 0, 0, 0, 0, 0 WHERE 0"},
+	{"pg_statistic_ext",
+	 "oid int8, stxrelid int8, stxname text, stxnamespace int8, stxowner int8, stxstattarget int4, stxkeys text,"
+	 " stxkind text, stxexprs text",
+	 "SELECT 0, 0, '', 0, 0, 0, '', '', NULL WHERE 0"},
+	{"pg_publication",
+	 "oid int8, pubname text, pubowner int8, puballtables bool, pubinsert bool, pubupdate bool, pubdelete bool,"
+	 " pubtruncate bool, pubviaroot bool",
+	 "SELECT 0, '', 0, 0, 0, 0, 0, 0, 0 WHERE 0"},
+	{"pg_publication_rel", "oid int8, prpubid int8, prrelid int8, prqual text, prattrs text",
+	 "SELECT 0, 0, 0, NULL, NULL WHERE 0"},
+	{"pg_publication_namespace", "oid int8, pnpubid int8, pnnspid int8", "SELECT 0, 0, 0 WHERE 0"},
+	{"pg_trigger",
+	 "oid int8, tgrelid int8, tgparentid int8, tgname text, tgfoid int8, tgtype int2, tgenabled text,"
+	 " tgisinternal bool, tgconstrrelid int8, tgconstrindid int8, tgconstraint int8, tgdeferrable bool,"
+	 " tginitdeferred bool, tgnargs int2, tgattr text, tgargs text, tgqual text",
+	 "SELECT 0, 0, 0, '', 0, 0, '', 0, 0, 0, 0, 0, 0, 0, '', '', NULL WHERE 0"},
+	{"pg_rewrite", "oid int8, rulename text, ev_class int8, ev_type text, ev_enabled text, is_instead bool",
+	 "SELECT 0, '', 0, '', '', 0 WHERE 0"},
+	{"pg_partitioned_table", "partrelid int8, partstrat text, partnatts int2, partdefid int8, partattrs text",
+	 "SELECT 0, '', 0, 0, '' WHERE 0"},
+	{"pg_foreign_table", "ftrelid int8, ftserver int8, ftoptions text", "SELECT 0, 0, NULL WHERE 0"},
+	{"pg_opclass",
+	 "oid int8, opcmethod int8, opcname text, opcnamespace int8, opcowner int8, opcfamily int8, opcintype int8,"
+	 " opcdefault bool, opckeytype int8",
+	 "SELECT 10000 + column1, 403, column2 || '_ops', 11, 10, 10000 + column1, column1, 1, 0 FROM (" CPG_TYPE_ROWS ")"},
+	{"pg_cursors",
+	 "name text, statement text, is_holdable bool, is_binary bool, is_scrollable bool, creation_time timestamptz",
+	 "SELECT name, statement, hold, 0, 0, created FROM temp.rosetta_cursors"},
+	{"pg_range", "rngtypid int8, rngsubtype int8, rngmultitypid int8, rngcollation int8, rngsubopc int8",
+	 "SELECT 0, 0, 0, 0, 0 WHERE 0"},
+	{"pg_enum", "oid int8, enumtypid int8, enumsortorder float4, enumlabel text", "SELECT 0, 0, 0, '' WHERE 0"},
 	{"pg_tablespace", "oid int8, spcname text, spcowner int8, spcacl text, spcoptions text",
 	 "VALUES (1663, 'pg_default', 10, NULL, NULL)"},
 	{"pg_collation",
@@ -757,8 +854,12 @@ int catalog_pg_install(sqlite3 *db)
 	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_module_v2(db, "rosetta_catalog", &cpg_module, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, cpg_shared_views, NULL, NULL, NULL);
+	return rc;
+}
+
+int catalog_pg_install_tables(sqlite3 *db)
+{
+	int rc = sqlite3_exec(db, cpg_shared_views, NULL, NULL, NULL);
 	for (size_t i = 0; rc == SQLITE_OK && i < sizeof(cpg_tables) / sizeof(cpg_tables[0]); i++) {
 		char *sql = sqlite3_mprintf("CREATE VIRTUAL TABLE temp.\"%w\" USING rosetta_catalog(%s)",
 					    cpg_tables[i].name, cpg_tables[i].name);

@@ -4,8 +4,9 @@
  * pg_catalog (pg_class, pg_namespace, pg_attribute, pg_type, pg_index,
  * pg_constraint, pg_attrdef, pg_database, pg_roles, ...) and
  * information_schema (tables, columns, schemata, table_constraints,
- * key_column_usage, views) are read-only TEMP virtual tables created on every
- * store connection, each filled at scan time from sqlite_master and the
+ * key_column_usage, views) are read-only TEMP virtual tables created on a
+ * store connection the first time one of its statements needs them, each
+ * filled at scan time from sqlite_master and the
  * pragma table-valued functions, so they always show the live schema and
  * nothing about user relations is stored twice.  Their columns carry
  * canonical declared types (int8, int4, bool, text), so the binder describes
@@ -33,8 +34,11 @@
  * data directory is not read from the store connection.
  *
  * INTERFACE ROUTINES
- *   catalog_pg_install   create the catalogs and functions on one connection
- *                        (SQLITE_OK or an SQLite error code)
+ *   catalog_pg_install          register the functions and the catalog module on one
+ *                               connection (cheap; SQLITE_OK or an SQLite error code)
+ *   catalog_pg_install_tables   create the catalogs themselves (TEMP views and virtual
+ *                               tables: ~7 ms and ~170 KB a connection, so the store
+ *                               creates them on first use, see store_sqlite.c)
  */
 #ifndef ROSETTA_ENGINE_CATALOG_PG_H
 #define ROSETTA_ENGINE_CATALOG_PG_H
@@ -44,5 +48,6 @@
 #define CATALOG_PG_VECTOR_OID 16385
 
 int catalog_pg_install(sqlite3 *db);
+int catalog_pg_install_tables(sqlite3 *db);
 
 #endif

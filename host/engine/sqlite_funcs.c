@@ -1477,5 +1477,5 @@ int sqlite_funcs_register(sqlite3 *db)
 		if (rc != SQLITE_OK)
 			return rc;
 	}
-	return SQLITE_OK;
+	return sqlite_array_register(db);
 }

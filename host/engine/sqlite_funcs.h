@@ -55,5 +55,7 @@
 #include <sqlite3.h>
 
 int sqlite_funcs_register(sqlite3 *db);
+/* PostgreSQL arrays (engine/sqlite_array.c); called by sqlite_funcs_register. */
+int sqlite_array_register(sqlite3 *db);
 
 #endif

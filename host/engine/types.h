@@ -40,6 +40,12 @@ enum rtype {
 	RT_VECTOR,
 };
 
+/*
+ * A parameter's type may be RT_ARRAY_OF | element type: a one-dimensional array
+ * ($1::oid[]), bound as its PostgreSQL text form '{a,b}' (engine/sqlite_array.c).
+ */
+#define RT_ARRAY_OF 0x100
+
 enum rvalue_kind { RV_NULL, RV_INT, RV_FLOAT, RV_TEXT, RV_BLOB };
 
 struct rvalue {
@@ -55,6 +61,7 @@ struct column_desc {
 	enum rtype type;
 	int32_t typmod;      /* e.g. varchar(n) length, numeric precision/scale; -1 when none */
 	const char *table;   /* origin table, or NULL */
+	int array;           /* a one-dimensional array of `type`, held in PostgreSQL's text form '{a,b}' */
 };
 
 const char *rtype_name(enum rtype t);

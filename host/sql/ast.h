@@ -163,6 +163,7 @@ struct ast_from {
 	struct ast_name table;        /* FROM_TABLE */
 	struct ast_query *sub;        /* FROM_SUBQUERY, FROM_VALUES */
 	struct ast_expr *func;        /* FROM_FUNC */
+	int ordinality;               /* FROM_FUNC WITH ORDINALITY: a last column numbering the rows */
 	int lateral;
 	struct ast_ident alias;       /* alias.s NULL when none */
 	int ncolaliases;
@@ -402,6 +403,17 @@ struct ast_show {
 	const char *like;      /* SHOW ... LIKE 'pattern' */
 };
 
+/* PostgreSQL's cursors: DECLARE, FETCH, MOVE, CLOSE. */
+struct ast_cursor {
+	struct ast_ident name;   /* s NULL for CLOSE ALL */
+	int hold;                /* DECLARE ... WITH HOLD */
+	int binary;              /* DECLARE name BINARY CURSOR */
+	struct ast_query *query; /* DECLARE: the query */
+	size_t query_off;        /* DECLARE: where the query starts in the statement text */
+	int64_t count;           /* FETCH/MOVE: how many rows forward; -1 for ALL */
+	int move;                /* MOVE: skip the rows instead of returning them */
+};
+
 struct ast_stmt;
 
 struct ast_explain {
@@ -417,6 +429,7 @@ enum ast_stmt_kind {
 	AST_DROP, AST_TRUNCATE, AST_CREATE_SCHEMA, AST_CREATE_DATABASE, AST_CREATE_EXTENSION,
 	AST_BEGIN, AST_COMMIT, AST_ROLLBACK, AST_SAVEPOINT, AST_RELEASE, AST_ROLLBACK_TO,
 	AST_SET, AST_SET_TRANSACTION, AST_SHOW, AST_USE, AST_EXPLAIN,
+	AST_DECLARE_CURSOR, AST_FETCH, AST_CLOSE_CURSOR,
 };
 
 struct ast_param {
@@ -447,6 +460,7 @@ struct ast_stmt {
 		struct ast_show *show;
 		struct ast_ident use;         /* USE db */
 		struct ast_explain *explain;
+		struct ast_cursor *cursor;    /* DECLARE, FETCH, MOVE, CLOSE */
 	} u;
 };
 

@@ -197,6 +197,54 @@ static enum rtype bind_param(struct binder *b, const struct ast_expr *e, enum rt
 	return b->params[ord - 1];
 }
 
+/* Functions whose value is an array of their first argument's type (see engine/sqlite_array.c). */
+static int bind_func_is_array(const char *fn)
+{
+	return !strcmp(fn, "rosetta_array") || !strcmp(fn, "rosetta_array_sub") || !strcmp(fn, "array_agg");
+}
+
+/*
+ * Whether an expression is an array: a constructor, array_agg, a cast to
+ * an array type, or a column of a derived table that is one.
+ */
+static int bind_is_array(const struct ast_expr *e, struct bind_scope *sc)
+{
+	if (!e)
+		return 0;
+	switch (e->kind) {
+	case AST_CAST:
+		return e->u.cast.type.array;
+	case AST_FUNC: {
+		const char *fn = e->u.func.name.parts[e->u.func.name.n - 1].s;
+		char lower[32];
+		size_t i = 0;
+		for (; fn[i] && i + 1 < sizeof(lower); i++)
+			lower[i] = (char)((fn[i] >= 'A' && fn[i] <= 'Z') ? fn[i] + 32 : fn[i]);
+		lower[i] = 0;
+		return bind_func_is_array(lower);
+	}
+	case AST_COLUMN: {
+		const struct ast_name *n = &e->u.column;
+		const char *col = n->parts[n->n - 1].s;
+		const char *rel = n->n >= 2 ? n->parts[n->n - 2].s : NULL;
+		for (; sc; sc = sc->parent)
+			for (int i = 0; i < sc->n; i++) {
+				struct bind_rel *r = &sc->rels[i];
+				if (rel && (!r->name || strcasecmp(r->name, rel)))
+					continue;
+				for (int j = 0; j < r->ncols; j++)
+					if (r->cols[j].name && !strcasecmp(r->cols[j].name, col))
+						return r->cols[j].array;
+			}
+		return 0;
+	}
+	case AST_COLLATE:
+		return bind_is_array(e->u.collate.arg, sc);
+	default:
+		return 0;
+	}
+}
+
 /* Result types of the functions drivers and ORMs use most; RT_UNKNOWN for others. */
 static enum rtype bind_func_type(struct binder *b, const char *fn, enum rtype first, int star)
 {
@@ -229,7 +277,9 @@ static enum rtype bind_func_type(struct binder *b, const char *fn, enum rtype fi
 		{"gen_random_uuid", RT_UUID}, {"uuid", RT_TEXT},
 		{"initcap", RT_TEXT}, {"split_part", RT_TEXT}, {"substring_index", RT_TEXT}, {"chr", RT_TEXT},
 		{"format", RT_TEXT}, {"date_format", RT_TEXT}, {"datediff", RT_INT8}, {"div", RT_NUMERIC},
-		{"date_trunc", RT_TIMESTAMP},
+		{"date_trunc", RT_TIMESTAMP}, {"array_to_string", RT_TEXT}, {"rosetta_any_eq", RT_BOOL},
+		{"array_length", RT_INT4}, {"array_upper", RT_INT4}, {"array_lower", RT_INT4}, {"cardinality", RT_INT4},
+		{"generate_subscripts", RT_INT4}, {"json_build_object", RT_JSON}, {"pg_get_serial_sequence", RT_TEXT},
 	};
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		if (!strcmp(fn, fixed[i].name))
@@ -250,8 +300,8 @@ static enum rtype bind_func_type(struct binder *b, const char *fn, enum rtype fi
 	    !strcmp(fn, "nvl") || !strcmp(fn, "nullif") || !strcmp(fn, "greatest") || !strcmp(fn, "least") ||
 	    !strcmp(fn, "abs") || !strcmp(fn, "ceil") || !strcmp(fn, "ceiling") || !strcmp(fn, "floor") ||
 	    !strcmp(fn, "lag") || !strcmp(fn, "lead") || !strcmp(fn, "first_value") || !strcmp(fn, "last_value") ||
-	    !strcmp(fn, "mod"))
-		return first;
+	    !strcmp(fn, "mod") || bind_func_is_array(fn))
+		return first; /* arrays: the element type */
 	if (!strcmp(fn, "round") || !strcmp(fn, "trunc"))
 		return bind_numeric_rank(first) >= 5 ? RT_FLOAT8 : first == RT_UNKNOWN ? RT_UNKNOWN : RT_NUMERIC;
 	return RT_UNKNOWN;
@@ -373,7 +423,8 @@ static enum rtype bind_expr(struct binder *b, const struct ast_expr *e, struct b
 		t = bind_func(b, e, sc);
 		break;
 	case AST_CAST:
-		bind_expr(b, e->u.cast.arg, sc, e->u.cast.type.type);
+		bind_expr(b, e->u.cast.arg, sc,
+			  e->u.cast.type.array ? (enum rtype)(RT_ARRAY_OF | (int)e->u.cast.type.type) : e->u.cast.type.type);
 		t = e->u.cast.type.type;
 		break;
 	case AST_CASE: {
@@ -485,6 +536,12 @@ static const char *bind_pg_name(struct binder *b, const struct ast_expr *e)
 	case AST_FUNC: {
 		char fn[64];
 		bind_lower(fn, bind_name_text(&e->u.func.name), sizeof(fn));
+		if (!strcmp(fn, "rosetta_array") || !strcmp(fn, "rosetta_array_sub"))
+			return "array";
+		if (!strcmp(fn, "rosetta_array_get") && e->u.func.args.n == 2)
+			return bind_pg_name(b, e->u.func.args.v[0]);
+		if (!strcmp(fn, "rosetta_any_eq"))
+			return "?column?";
 		return arena_strndup(b->a, fn, strlen(fn));
 	}
 	case AST_CAST: {
@@ -556,10 +613,25 @@ static int bind_from(struct binder *b, const struct ast_from *f, struct bind_sco
 			return -1;
 		bind_expr(b, f->on, sc, RT_BOOL);
 		return 0;
-	case FROM_FUNC:
+	case FROM_FUNC: {
 		bind_expr(b, f->func, sc, RT_UNKNOWN);
+		const struct ast_expr *fn = f->func;
+		if (fn->kind == AST_FUNC && fn->u.func.args.n >= 2 &&
+		    !strcasecmp(bind_name_text(&fn->u.func.name), "generate_series")) {
+			/* FROM generate_series(lo, hi) s(i): one column, of the bounds' type (int4 for int4 bounds) */
+			enum rtype t = bind_expr(b, fn->u.func.args.v[0], sc, RT_UNKNOWN);
+			if (t != RT_INT2 && t != RT_INT4 && t != RT_INT8)
+				t = RT_INT4;
+			struct column_desc *col = arena_alloc(b->a, sizeof(*col));
+			col->name = f->ncolaliases ? f->colaliases[0].s : f->alias.s ? f->alias.s : "generate_series";
+			col->type = t;
+			col->typmod = -1;
+			bind_scope_add(b, sc, f->alias.s ? f->alias.s : "generate_series", 1, col);
+			return 0;
+		}
 		bind_scope_add(b, sc, f->alias.s, 0, NULL);
 		return 0;
+	}
 	}
 	return 0;
 }
@@ -575,7 +647,7 @@ static void bind_cols_append(struct binder *b, int *n, int *cap, struct column_d
 		*cols = c;
 		*cap = nc;
 	}
-	(*cols)[*n] = (struct column_desc){name, t, typmod, NULL};
+	(*cols)[*n] = (struct column_desc){name, t, typmod, NULL, 0};
 	(*n)++;
 }
 
@@ -588,8 +660,10 @@ static void bind_star(struct binder *b, const struct ast_expr *e, struct bind_sc
 		struct bind_rel *r = &sc->rels[i];
 		if (rel && (!r->name || strcasecmp(r->name, rel)))
 			continue;
-		for (int j = 0; j < r->ncols; j++)
+		for (int j = 0; j < r->ncols; j++) {
 			bind_cols_append(b, n, cap, cols, r->cols[j].name, r->cols[j].type, r->cols[j].typmod);
+			(*cols)[*n - 1].array = r->cols[j].array;
+		}
 	}
 }
 
@@ -609,6 +683,9 @@ static int bind_targets(struct binder *b, int ntargets, const struct ast_target 
 		if (t->e && t->e->kind == AST_CAST)
 			typmod = t->e->u.cast.type.typmod;
 		bind_cols_append(b, &n, &cap, &out, bind_target_name(b, t), ty, typmod);
+		out[n - 1].array = bind_is_array(t->e, sc);
+		if (out[n - 1].array)
+			out[n - 1].typmod = -1;
 	}
 	*ncols = n;
 	*cols = out;

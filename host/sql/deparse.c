@@ -24,7 +24,9 @@
 #include "sql/deparse.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sql/deparse_int.h"
 
@@ -94,7 +96,16 @@ static const char *dp_pg_label(const struct ast_expr *e)
 {
 	switch (e->kind) {
 	case AST_COLUMN: return e->u.column.parts[e->u.column.n - 1].s;
-	case AST_FUNC: return e->u.func.name.parts[e->u.func.name.n - 1].s;
+	case AST_FUNC: {
+		const char *fn = e->u.func.name.parts[e->u.func.name.n - 1].s;
+		if (!strcmp(fn, "rosetta_array") || !strcmp(fn, "rosetta_array_sub"))
+			return "array";
+		if (!strcmp(fn, "rosetta_array_get") && e->u.func.args.n == 2)
+			return dp_pg_label(e->u.func.args.v[0]); /* conkey[1] is named conkey */
+		if (!strcmp(fn, "rosetta_any_eq"))
+			return "?column?";
+		return fn;
+	}
 	case AST_CAST: {
 		const char *inner = e->u.cast.typed_literal ? NULL : dp_pg_label(e->u.cast.arg);
 		if (inner && strcmp(inner, "?column?"))
@@ -170,10 +181,68 @@ static int dp_from(struct deparser *d, const struct ast_from *f)
 	case FROM_TABLE:
 		dp_table(d, &f->table);
 		break;
-	case FROM_FUNC:
+	case FROM_FUNC: {
+		const struct ast_expr *fn = f->func;
+		if (fn->kind == AST_FUNC && fn->u.func.args.n == 1 &&
+		    !strcasecmp(fn->u.func.name.parts[fn->u.func.name.n - 1].s, "unnest")) {
+			/* FROM unnest(a) x: one column named by the column alias, else the alias (PostgreSQL's rule) */
+			const char *col = f->ncolaliases ? f->colaliases[0].s : f->alias.s ? f->alias.s : "unnest";
+			dp_str(d, "(SELECT value AS ");
+			dp_ident(d, col);
+			if (f->ordinality) {
+				dp_str(d, ", key + 1 AS ");
+				dp_ident(d, f->ncolaliases > 1 ? f->colaliases[1].s : "ordinality");
+			}
+			dp_str(d, " FROM json_each(rosetta_array_json(");
+			if (dp_expr(d, fn->u.func.args.v[0]) < 0)
+				return -1;
+			dp_str(d, ")) ORDER BY key)");
+			break;
+		}
+		if (fn->kind == AST_FUNC && (fn->u.func.args.n == 2 || fn->u.func.args.n == 3) &&
+		    !strcasecmp(fn->u.func.name.parts[fn->u.func.name.n - 1].s, "generate_series")) {
+			/* FROM generate_series(lo, hi [, step]) s over integers: a recursive CTE, one column named as above */
+			const char *col = f->ncolaliases ? f->colaliases[0].s : f->alias.s ? f->alias.s : "generate_series";
+			const struct ast_expr *const *a = (const struct ast_expr *const *)fn->u.func.args.v;
+			dp_str(d, "(WITH RECURSIVE rosetta_gs(v, hi, step) AS (SELECT ");
+			if (dp_expr(d, a[0]) < 0)
+				return -1;
+			dp_str(d, ", ");
+			if (dp_expr(d, a[1]) < 0)
+				return -1;
+			dp_str(d, ", ");
+			if (fn->u.func.args.n == 3) {
+				if (dp_expr(d, a[2]) < 0)
+					return -1;
+			} else {
+				dp_str(d, "1");
+			}
+			dp_str(d, " UNION ALL SELECT v + step, hi, step FROM rosetta_gs WHERE step <> 0 AND"
+				  " CASE WHEN step > 0 THEN v + step <= hi ELSE v + step >= hi END)"
+				  " SELECT v AS ");
+			dp_ident(d, col);
+			dp_str(d, " FROM rosetta_gs WHERE CASE WHEN step > 0 THEN v <= hi ELSE v >= hi END)");
+			break;
+		}
+		if (f->ordinality || (f->ncolaliases && fn->kind == AST_FUNC)) {
+			/* a scalar function as a one-row relation (pg_partition_ancestors(x) WITH ORDINALITY a(relid, depth)) */
+			const char *col = f->ncolaliases ? f->colaliases[0].s : f->alias.s ? f->alias.s : "value";
+			dp_str(d, "(SELECT ");
+			if (dp_expr(d, fn) < 0)
+				return -1;
+			dp_str(d, " AS ");
+			dp_ident(d, col);
+			if (f->ordinality) {
+				dp_str(d, ", 1 AS ");
+				dp_ident(d, f->ncolaliases > 1 ? f->colaliases[1].s : "ordinality");
+			}
+			dp_str(d, ")");
+			break;
+		}
 		if (dp_expr(d, f->func) < 0)
 			return -1;
 		break;
+	}
 	case FROM_SUBQUERY:
 	case FROM_VALUES:
 		if (f->ncolaliases && f->kind == FROM_VALUES) {
@@ -240,7 +309,96 @@ static int dp_from(struct deparser *d, const struct ast_from *f)
 	return 0;
 }
 
+/*
+ * Set-returning targets: PostgreSQL runs unnest(a) and generate_subscripts(a, 1)
+ * in a SELECT list once per element, zipping several of them by position.
+ * Here each distinct array is a json_each joined to the FROM list, the
+ * later ones on the same key as the first; the targets read its value or
+ * key + 1.  Writes the join text to `joins` (empty when there are none).
+ */
+static int dp_collect_srfs(struct deparser *d, const struct ast_select *s, struct buf *joins)
+{
+	struct buf *saved = d->out;
+	struct buf args[DP_MAX_SRF];
+	int nargs = 0, first_alias = 0, rc = 0;
+	for (int k = 0; k < s->ntargets && rc == 0; k++) {
+		const struct ast_expr *e = s->targets[k].e;
+		if (e && e->kind == AST_FUNC && e->u.func.args.n == 2 && !strcmp(e->u.func.name.parts[0].s, "rosetta_field"))
+			e = e->u.func.args.v[0]; /* (information_schema._pg_expandarray(a)).n */
+		if (!e || e->kind != AST_FUNC || e->u.func.over)
+			continue;
+		const char *fn = e->u.func.name.parts[e->u.func.name.n - 1].s;
+		int subs = !strcasecmp(fn, "generate_subscripts") && e->u.func.args.n == 2;
+		if (!subs && !((!strcasecmp(fn, "unnest") || !strcasecmp(fn, "_pg_expandarray")) && e->u.func.args.n == 1))
+			continue;
+		int dup = 0;
+		for (int j = 0; j < d->nsrf; j++)
+			dup |= d->srf[j].e == e;
+		if (dup)
+			continue;
+		if (d->nsrf == DP_MAX_SRF) {
+			rc = dp_unsupported(d, "this many set-returning functions in one SELECT");
+			break;
+		}
+		struct buf a;
+		buf_init(&a);
+		d->out = &a;
+		rc = dp_expr(d, e->u.func.args.v[0]);
+		d->out = saved;
+		int same = -1;
+		for (int j = 0; j < nargs && rc == 0; j++)
+			if (args[j].len == a.len && !memcmp(args[j].data, a.data, a.len))
+				same = j;
+		if (rc < 0 || same >= 0) {
+			if (same >= 0)
+				d->srf[d->nsrf++] = (struct dp_srf){e, first_alias + same, subs, NULL};
+			buf_free(&a);
+			continue;
+		}
+		int alias = ++d->srf_next;
+		if (!nargs)
+			first_alias = alias;
+		if (alias != first_alias + nargs) { /* aliases of one SELECT are consecutive */
+			buf_free(&a);
+			rc = dp_unsupported(d, "set-returning functions in this position");
+			break;
+		}
+		args[nargs++] = a;
+		char *copy = malloc(a.len + 1);
+		if (copy) {
+			memcpy(copy, a.data, a.len);
+			copy[a.len] = 0;
+		}
+		d->srf[d->nsrf++] = (struct dp_srf){e, alias, subs, copy};
+		if (alias == first_alias)
+			buf_printf(joins, "json_each(rosetta_array_json(%.*s)) AS rosetta_srf%d", (int)a.len,
+				   (const char *)a.data, alias);
+		else
+			buf_printf(joins, " JOIN json_each(rosetta_array_json(%.*s)) AS rosetta_srf%d ON rosetta_srf%d.key = rosetta_srf%d.key",
+				   (int)a.len, (const char *)a.data, alias, alias, first_alias);
+	}
+	for (int j = 0; j < nargs; j++)
+		buf_free(&args[j]);
+	return rc;
+}
+
+static int dp_select_core(struct deparser *d, const struct ast_select *s);
+
 static int dp_select(struct deparser *d, const struct ast_select *s)
+{
+	int saved_n = d->nsrf;
+	struct dp_srf saved[DP_MAX_SRF];
+	memcpy(saved, d->srf, sizeof(saved));
+	d->nsrf = 0;
+	int rc = dp_select_core(d, s);
+	for (int k = 0; k < d->nsrf; k++)
+		free(d->srf[k].arg);
+	d->nsrf = saved_n;
+	memcpy(d->srf, saved, sizeof(saved));
+	return rc;
+}
+
+static int dp_select_core(struct deparser *d, const struct ast_select *s)
 {
 	if (s->values) {
 		dp_str(d, "VALUES ");
@@ -254,14 +412,29 @@ static int dp_select(struct deparser *d, const struct ast_select *s)
 	}
 	if (s->distinct_on.n)
 		return dp_unsupported(d, "DISTINCT ON");
-	dp_str(d, s->distinct ? "SELECT DISTINCT " : "SELECT ");
-	if (dp_targets(d, s->ntargets, s->targets) < 0)
+	struct buf srfs;
+	buf_init(&srfs);
+	if (dp_collect_srfs(d, s, &srfs) < 0) {
+		buf_free(&srfs);
 		return -1;
+	}
+	dp_str(d, s->distinct ? "SELECT DISTINCT " : "SELECT ");
+	if (dp_targets(d, s->ntargets, s->targets) < 0) {
+		buf_free(&srfs);
+		return -1;
+	}
 	if (s->from) {
 		dp_str(d, " FROM ");
-		if (dp_from(d, s->from) < 0)
+		if (dp_from(d, s->from) < 0) {
+			buf_free(&srfs);
 			return -1;
+		}
 	}
+	if (srfs.len) {
+		dp_str(d, s->from ? ", " : " FROM ");
+		buf_append(d->out, srfs.data, srfs.len);
+	}
+	buf_free(&srfs);
 	if (s->where) {
 		dp_str(d, " WHERE ");
 		if (dp_expr(d, s->where) < 0)

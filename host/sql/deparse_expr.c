@@ -291,8 +291,13 @@ static int dp_cast(struct deparser *d, const struct ast_expr *e)
 	const struct ast_type *t = &e->u.cast.type;
 	if (e->u.cast.typed_literal)
 		return dp_expr(d, e->u.cast.arg); /* the string; its type is in the AST */
-	if (t->array)
-		return dp_unsupported(d, "array types");
+	if (t->array) { /* arrays are held in their text form (engine/sqlite_array.c) */
+		dp_str(d, "(");
+		if (dp_expr(d, e->u.cast.arg) < 0)
+			return -1;
+		dp_str(d, ")");
+		return 0;
+	}
 	if (t->type == RT_UNKNOWN && t->name && dp_cast_oid_alias(d, e, t->name) != 1)
 		return d->err->code == ERR_SUCCESSFUL_COMPLETION ? 0 : -1;
 	if (t->type == RT_UNKNOWN)
@@ -398,6 +403,63 @@ static int dp_func(struct deparser *d, const struct ast_expr *e)
 			break;
 		}
 	}
+	for (int k = 0; k < d->nsrf; k++)
+		if (d->srf[k].e == e) {
+			buf_printf(d->out, d->srf[k].subscripts ? "(rosetta_srf%d.key + 1)" : "rosetta_srf%d.value", d->srf[k].alias);
+			return 0;
+		}
+	if (!strcmp(lower, "rosetta_field") && e->u.func.args.n == 2) {
+		/* (x).field: of information_schema._pg_expandarray's (x, n) rows, x is the element and n its position;
+		 * any other composite is held as its x */
+		const struct ast_expr *rec = e->u.func.args.v[0];
+		const char *field = e->u.func.args.v[1]->u.lit.text;
+		int found = -1;
+		for (int k = 0; k < d->nsrf && found < 0; k++)
+			if (d->srf[k].e == rec)
+				found = k;
+		if (found < 0 && rec->kind == AST_FUNC && rec->u.func.args.n == 1 &&
+		    !strcasecmp(rec->u.func.name.parts[rec->u.func.name.n - 1].s, "_pg_expandarray")) {
+			/* the same call written again elsewhere in the SELECT (pgjdbc's getIndexInfo) */
+			struct buf a;
+			buf_init(&a);
+			struct buf *saved = d->out;
+			d->out = &a;
+			int rc = dp_expr(d, rec->u.func.args.v[0]);
+			d->out = saved;
+			for (int k = 0; k < d->nsrf && found < 0 && rc == 0; k++)
+				if (d->srf[k].arg && strlen(d->srf[k].arg) == a.len && !memcmp(d->srf[k].arg, a.data, a.len))
+					found = k;
+			buf_free(&a);
+			if (rc < 0)
+				return -1;
+		}
+		if (found >= 0 && (!strcmp(field, "n") || !strcmp(field, "x"))) {
+			buf_printf(d->out, !strcmp(field, "n") ? "(rosetta_srf%d.key + 1)" : "rosetta_srf%d.value",
+				   d->srf[found].alias);
+			return 0;
+		}
+		if (strcmp(field, "x"))
+			return dp_unsupported(d, "this composite field");
+		return dp_expr(d, rec);
+	}
+	if (!strcmp(lower, "rosetta_array_sub") && e->u.func.args.n == 1 && e->u.func.args.v[0]->kind == AST_SUBQUERY) {
+		dp_str(d, "(SELECT rosetta_array_agg(rosetta_elem) FROM (");
+		if (dp_query(d, e->u.func.args.v[0]->u.exists.sub) < 0)
+			return -1;
+		dp_str(d, "))");
+		return 0;
+	}
+	if (!strcmp(lower, "array_agg") && e->u.func.norder == 1 && e->u.func.args.n == 1 && !e->u.func.distinct &&
+	    !e->u.func.over) { /* array_agg(x ORDER BY k): the aggregate sorts (SQLite 3.40 has no ordered aggregates) */
+		dp_str(d, "rosetta_array_agg(");
+		if (dp_expr(d, e->u.func.args.v[0]) < 0)
+			return -1;
+		dp_str(d, ", ");
+		if (dp_expr(d, e->u.func.order[0].e) < 0)
+			return -1;
+		dp_str(d, e->u.func.order[0].desc ? ", 1)" : ", 0)");
+		return 0;
+	}
 	if (e->u.func.norder)
 		return dp_unsupported(d, "ORDER BY inside an aggregate");
 	dp_ident(d, lower);
@@ -492,6 +554,22 @@ static int dp_extract(struct deparser *d, const struct ast_expr *e)
 	return rerr_set(d->err, ERR_FEATURE_NOT_SUPPORTED, "EXTRACT(%s ...) is not supported", e->u.extract.field);
 }
 
+/* X'...' for a byte string; one reserve, no per-byte formatting (a 20 MB BLOB literal). */
+static void dp_hex_lit(struct deparser *d, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	buf_reserve(d->out, 2 * n + 3);
+	char *o = (char *)d->out->data + d->out->len;
+	*o++ = 'X';
+	*o++ = '\'';
+	for (size_t k = 0; k < n; k++) {
+		*o++ = digits[p[k] >> 4];
+		*o++ = digits[p[k] & 15];
+	}
+	*o++ = '\'';
+	d->out->len += 2 * n + 3;
+}
+
 int dp_expr(struct deparser *d, const struct ast_expr *e)
 {
 	char tmp[32];
@@ -504,12 +582,7 @@ int dp_expr(struct deparser *d, const struct ast_expr *e)
 			buf_append(d->out, e->u.lit.text, e->u.lit.len);
 			return 0;
 		case LIT_BYTES:
-			dp_str(d, "X'");
-			for (size_t k = 0; k < e->u.lit.len; k++) {
-				snprintf(tmp, sizeof(tmp), "%02X", (unsigned char)e->u.lit.text[k]);
-				dp_str(d, tmp);
-			}
-			dp_str(d, "'");
+			dp_hex_lit(d, (const uint8_t *)e->u.lit.text, e->u.lit.len);
 			return 0;
 		case LIT_STRING: case LIT_BITS:
 			dp_string_lit(d, e->u.lit.text, e->u.lit.len);

@@ -9,11 +9,23 @@
 #include "sql/ast.h"
 #include "sql/dialect/rules.h"
 
+/* A set-returning call in a SELECT list (unnest, generate_subscripts), joined in as json_each. */
+#define DP_MAX_SRF 8
+struct dp_srf {
+	const struct ast_expr *e;
+	int alias;      /* rosetta_srfN */
+	int subscripts; /* generate_subscripts: the 1-based key rather than the value */
+	char *arg;      /* the array argument as deparsed (malloc'd), to match the same call written again */
+};
+
 struct deparser {
 	struct buf *out;
 	const struct sql_rules *r;
 	const struct ast_stmt *s;
 	struct rerr *err;
+	int nsrf;       /* the SELECT being written: its set-returning targets */
+	struct dp_srf srf[DP_MAX_SRF];
+	int srf_next;   /* aliases used so far in the statement */
 };
 
 int dp_unsupported(struct deparser *d, const char *what);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sql/parse_int.h"
 
@@ -148,9 +149,51 @@ static int p_window(struct parser *p, struct ast_window **out)
 	return 0;
 }
 
+/* SQL's trim([BOTH | LEADING | TRAILING] [chars] FROM s): trim/ltrim/rtrim(s [, chars]); `(` is next. */
+static int p_trim_from(struct parser *p, size_t off, struct ast_expr **out)
+{
+	size_t save = p->i;
+	p_next(p); /* ( */
+	const char *fn = "trim";
+	if (p_accept(p, "both"))
+		fn = "trim";
+	else if (p_accept(p, "leading"))
+		fn = "ltrim";
+	else if (p_accept(p, "trailing"))
+		fn = "rtrim";
+	struct ast_expr *chars = NULL, *s;
+	if (!p_is(p, "from")) {
+		if (p_expr(p, &chars) < 0)
+			return -1;
+		if (!p_is(p, "from")) { /* plain trim(x [, chars]): an ordinary call */
+			if (strcmp(fn, "trim"))
+				return p_syntax(p);
+			p->i = save;
+			return 1;
+		}
+	}
+	p_next(p); /* FROM */
+	if (p_expr(p, &s) < 0 || p_expect(p, ")") < 0)
+		return -1;
+	struct ast_expr *e = p_new_expr(p, AST_FUNC, off);
+	e->u.func.name.n = 1;
+	e->u.func.name.parts[0].s = fn;
+	int cap = 0;
+	p_list_push(p, &e->u.func.args, &cap, s);
+	if (chars)
+		p_list_push(p, &e->u.func.args, &cap, chars);
+	*out = e;
+	return 0;
+}
+
 /* name( ... ) with the name already read. */
 static int p_func_call(struct parser *p, struct ast_name *name, size_t off, struct ast_expr **out)
 {
+	if (name->n == 1 && !name->parts[0].quoted && !strcasecmp(name->parts[0].s, "trim")) {
+		int rc = p_trim_from(p, off, out);
+		if (rc <= 0)
+			return rc;
+	}
 	struct ast_expr *e = p_new_expr(p, AST_FUNC, off);
 	e->u.func.name = *name;
 	p_next(p); /* ( */
@@ -433,6 +476,54 @@ static int p_name_expr(struct parser *p, struct ast_expr **out)
 	return 0;
 }
 
+/* A call of one of the engine's own functions (names the deparser knows: sqlite_array.c). */
+static struct ast_expr *p_internal_call(struct parser *p, const char *fn, size_t off)
+{
+	struct ast_expr *e = p_new_expr(p, AST_FUNC, off);
+	e->u.func.name.n = 1;
+	e->u.func.name.parts[0].s = fn;
+	return e;
+}
+
+/*
+ * ARRAY[a, b, ...] is rosetta_array(a, b, ...); ARRAY(subquery) is
+ * rosetta_array_sub(subquery), whose single column the deparser aggregates.
+ */
+static int p_array(struct parser *p, struct ast_expr **out)
+{
+	size_t off = p_tok(p)->off;
+	p_next(p);
+	if (p_accept(p, "(")) {
+		if (!p_query_starts(p))
+			return p_syntax(p);
+		struct ast_expr *sub = p_new_expr(p, AST_SUBQUERY, p_tok(p)->off);
+		if (p_query(p, &sub->u.exists.sub) < 0 || p_expect(p, ")") < 0)
+			return -1;
+		/* the deparser aggregates the column by this name (see sqlite_array.c) */
+		const struct ast_body *b = sub->u.exists.sub->body;
+		while (b->op != SETOP_NONE)
+			b = b->l;
+		if (b->paren || b->select->values || b->select->ntargets != 1 || b->select->targets[0].e->kind == AST_STAR)
+			return p_unsupported(p, "ARRAY(subquery) that is not one column");
+		b->select->targets[0].alias.s = "rosetta_elem";
+		b->select->targets[0].alias.quoted = 0;
+		struct ast_expr *e = p_internal_call(p, "rosetta_array_sub", off);
+		int cap = 0;
+		p_list_push(p, &e->u.func.args, &cap, sub);
+		*out = e;
+		return 0;
+	}
+	if (p_expect(p, "[") < 0)
+		return -1;
+	struct ast_expr *e = p_internal_call(p, "rosetta_array", off);
+	if (!p_is(p, "]") && p_expr_list(p, &e->u.func.args) < 0)
+		return -1;
+	if (p_expect(p, "]") < 0)
+		return -1;
+	*out = e;
+	return 0;
+}
+
 static int p_primary(struct parser *p, struct ast_expr **out)
 {
 	const struct sql_token *t = p_tok(p);
@@ -581,6 +672,11 @@ static int p_primary(struct parser *p, struct ast_expr **out)
 		return p_special(p, SPECIAL_CURRENT_TIME, out);
 	if ((p_is(p, "current_user") || p_is(p, "session_user")) && !p_peek_is(p, 1, "."))
 		return p_special(p, SPECIAL_CURRENT_USER, out);
+	if (p_is(p, "current_catalog") && !p_peek_is(p, 1, ".") && !p_peek_is(p, 1, "(") && !p->r->mysql_ops) {
+		p_next(p); /* SQL's name for PostgreSQL's current_database() */
+		*out = p_internal_call(p, "current_database", off);
+		return 0;
+	}
 	if (p->r->rownum && p_is(p, "rownum")) {
 		p_next(p);
 		struct ast_expr *e = p_new_expr(p, AST_SPECIAL, off);
@@ -588,9 +684,10 @@ static int p_primary(struct parser *p, struct ast_expr **out)
 		*out = e;
 		return 0;
 	}
-	if (p_is(p, "array") || p_is(p, "row"))
-		if (p_peek_is(p, 1, "[") || (p_is(p, "array") && p_peek_is(p, 1, "(")))
-			return p_unsupported(p, "ARRAY constructors");
+	if (p_is(p, "array") && (p_peek_is(p, 1, "[") || p_peek_is(p, 1, "(")))
+		return p_array(p, out);
+	if (p_is(p, "row") && p_peek_is(p, 1, "["))
+		return p_unsupported(p, "ARRAY constructors");
 	return p_name_expr(p, out);
 }
 
@@ -608,8 +705,38 @@ static int p_postfix(struct parser *p, struct ast_expr **out)
 			if (p_type(p, &t) < 0)
 				return -1;
 			*out = p_cast_node(p, *out, &t, off);
+		} else if (p_is(p, ".") && p->i > 0 && sql_tok_is(&p->lx, &p->toks[p->i - 1], ")") &&
+			   (p_peek(p, 1)->kind == TK_IDENT || p_peek(p, 1)->kind == TK_QIDENT)) {
+			/* (composite).field: rosetta_field(composite, 'field'), which the deparser resolves */
+			size_t off = p_tok(p)->off;
+			p_next(p);
+			struct ast_ident field;
+			if (p_ident_any(p, &field) < 0)
+				return -1;
+			struct ast_expr *name = p_new_expr(p, AST_LIT, off);
+			name->u.lit.kind = LIT_STRING;
+			name->u.lit.text = field.s;
+			name->u.lit.len = strlen(field.s);
+			struct ast_expr *e = p_internal_call(p, "rosetta_field", off);
+			int cap = 0;
+			p_list_push(p, &e->u.func.args, &cap, *out);
+			p_list_push(p, &e->u.func.args, &cap, name);
+			*out = e;
 		} else if (p_is(p, "[")) {
-			return p_unsupported(p, "array subscripts");
+			size_t off = p_tok(p)->off;
+			p_next(p);
+			struct ast_expr *idx;
+			if (p_expr(p, &idx) < 0)
+				return -1;
+			if (p_is(p, ":"))
+				return p_unsupported(p, "array slices");
+			if (p_expect(p, "]") < 0)
+				return -1;
+			struct ast_expr *e = p_internal_call(p, "rosetta_array_get", off);
+			int cap = 0;
+			p_list_push(p, &e->u.func.args, &cap, *out);
+			p_list_push(p, &e->u.func.args, &cap, idx);
+			*out = e;
 		} else if (p_is(p, "collate")) {
 			struct ast_expr *e = p_new_expr(p, AST_COLLATE, p_tok(p)->off);
 			p_next(p);
@@ -878,15 +1005,44 @@ static int p_predicate(struct parser *p, struct ast_expr **out)
 	}
 }
 
-/* x op ANY/SOME/ALL (subquery): = ANY is IN, <> ALL is NOT IN. */
+/*
+ * x op ANY/SOME/ALL (subquery or array): = ANY is IN, <> ALL is NOT IN; over
+ * an ARRAY[...] constructor the list is the IN list, over any other array
+ * value it is rosetta_any_eq(x, array) (NOT of it for <> ALL).
+ */
 static int p_quantified(struct parser *p, enum ast_op op, struct ast_expr *l, size_t off, struct ast_expr **out)
 {
 	int all = p_is(p, "all");
 	p_next(p);
 	if (p_expect(p, "(") < 0)
 		return -1;
-	if (!p_query_starts(p) || !((op == AST_OP_EQ && !all) || (op == AST_OP_NE && all)))
+	if (!((op == AST_OP_EQ && !all) || (op == AST_OP_NE && all)))
 		return p_unsupported(p, "this ANY/ALL comparison");
+	if (!p_query_starts(p)) {
+		struct ast_expr *arr;
+		if (p_expr(p, &arr) < 0 || p_expect(p, ")") < 0)
+			return -1;
+		struct ast_expr *ctor = arr;
+		while (ctor->kind == AST_CAST && ctor->u.cast.type.array)
+			ctor = ctor->u.cast.arg; /* ARRAY[...]::text[] */
+		if (ctor->kind == AST_FUNC && ctor->u.func.name.n == 1 && !strcmp(ctor->u.func.name.parts[0].s, "rosetta_array"))
+			arr = ctor;
+		if (arr->kind == AST_FUNC && arr->u.func.name.n == 1 && !strcmp(arr->u.func.name.parts[0].s, "rosetta_array") &&
+		    arr->u.func.args.n > 0) {
+			struct ast_expr *e = p_new_expr(p, AST_IN, off);
+			e->u.in.arg = l;
+			e->u.in.not_ = all;
+			e->u.in.list = arr->u.func.args;
+			*out = e;
+			return 0;
+		}
+		struct ast_expr *e = p_internal_call(p, "rosetta_any_eq", off);
+		int cap = 0;
+		p_list_push(p, &e->u.func.args, &cap, l);
+		p_list_push(p, &e->u.func.args, &cap, arr);
+		*out = all ? p_unary(p, AST_OP_NOT, e, off) : e;
+		return 0;
+	}
 	struct ast_expr *e = p_new_expr(p, AST_IN, off);
 	e->u.in.arg = l;
 	e->u.in.not_ = all;

@@ -88,7 +88,8 @@ int p_create(struct parser *p, struct ast_stmt *s);
 int p_drop(struct parser *p, struct ast_stmt *s);
 int p_alter(struct parser *p, struct ast_stmt *s);
 int p_truncate(struct parser *p, struct ast_stmt *s);
-int p_txn(struct parser *p, struct ast_stmt *s);     /* BEGIN START COMMIT END ROLLBACK ABORT SAVEPOINT RELEASE */
+int p_txn(struct parser *p, struct ast_stmt *s);
+int p_cursor(struct parser *p, struct ast_stmt *s);  /* DECLARE FETCH MOVE CLOSE (PostgreSQL cursors) */     /* BEGIN START COMMIT END ROLLBACK ABORT SAVEPOINT RELEASE */
 int p_set(struct parser *p, struct ast_stmt *s);
 int p_show(struct parser *p, struct ast_stmt *s);
 int p_statement(struct parser *p, struct ast_stmt *s); /* dispatch (parser.c); EXPLAIN recurses */

@@ -194,6 +194,10 @@ static int p_from_primary(struct parser *p, struct ast_from **out)
 			return -1;
 		f->kind = FROM_FUNC;
 		f->func = e;
+		if (p_is(p, "with") && p_peek_is(p, 1, "ordinality")) {
+			p->i += 2;
+			f->ordinality = 1;
+		}
 	} else {
 		f->kind = FROM_TABLE;
 	}

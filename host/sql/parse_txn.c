@@ -2,9 +2,11 @@
  * parse_txn.c — statements the engine answers itself, without the store
  * running them as SQL: BEGIN / START TRANSACTION / COMMIT / END / ROLLBACK /
  * ABORT / SAVEPOINT / RELEASE / ROLLBACK TO, SET (PG and MySQL forms,
- * SET NAMES, SET TRANSACTION), SHOW and DESCRIBE, USE.
+ * SET NAMES, SET TRANSACTION), SHOW and DESCRIBE, USE, and PostgreSQL's
+ * cursors (DECLARE / FETCH / MOVE / CLOSE).
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sql/parse_int.h"
@@ -278,4 +280,75 @@ int p_show(struct parser *p, struct ast_stmt *s)
 		return p_unsupported(p, "SHOW ... WHERE");
 	}
 	return 0;
+}
+
+/*
+ * DECLARE name [BINARY] [ASENSITIVE | INSENSITIVE] [[NO] SCROLL] CURSOR [{WITH | WITHOUT} HOLD] FOR query
+ * FETCH | MOVE [NEXT | FORWARD [n | ALL] | ALL | n] [FROM | IN] name
+ * CLOSE name | ALL
+ * Only forward motion: PRIOR, BACKWARD, ABSOLUTE, RELATIVE, FIRST, LAST are refused.
+ */
+int p_cursor(struct parser *p, struct ast_stmt *s)
+{
+	struct ast_cursor *c = arena_alloc(p->a, sizeof(*c));
+	memset(c, 0, sizeof(*c));
+	s->u.cursor = c;
+	if (p_accept(p, "declare")) {
+		s->kind = AST_DECLARE_CURSOR;
+		if (p_ident(p, &c->name) < 0)
+			return -1;
+		for (;;) {
+			if (p_accept(p, "binary"))
+				c->binary = 1;
+			else if (p_accept(p, "insensitive") || p_accept(p, "asensitive"))
+				;
+			else if (p_accept2(p, "no", "scroll"))
+				;
+			else if (p_is(p, "scroll"))
+				return p_unsupported(p, "SCROLL cursors");
+			else
+				break;
+		}
+		if (p_expect(p, "cursor") < 0)
+			return -1;
+		if (p_accept2(p, "with", "hold"))
+			c->hold = 1;
+		else
+			p_accept2(p, "without", "hold");
+		if (p_expect(p, "for") < 0)
+			return -1;
+		c->query_off = p_tok(p)->off;
+		if (!p_query_starts(p))
+			return p_syntax(p);
+		return p_query(p, &c->query);
+	}
+	if (p_accept(p, "close")) {
+		s->kind = AST_CLOSE_CURSOR;
+		if (p_accept(p, "all"))
+			return 0;
+		return p_ident(p, &c->name);
+	}
+	s->kind = AST_FETCH;
+	c->move = p_is(p, "move");
+	p_next(p);
+	c->count = 1;
+	if (p_is(p, "prior") || p_is(p, "backward") || p_is(p, "absolute") || p_is(p, "relative") ||
+	    p_is(p, "first") || p_is(p, "last"))
+		return p_unsupported(p, "scrolling a cursor backward or to a position");
+	if (p_accept(p, "next")) {
+		c->count = 1;
+	} else if (p_accept(p, "all")) {
+		c->count = -1;
+	} else {
+		p_accept(p, "forward");
+		if (p_accept(p, "all")) {
+			c->count = -1;
+		} else if (p_tok(p)->kind == TK_INT) {
+			c->count = strtoll(p_raw(p, p_tok(p)), NULL, 10);
+			p_next(p);
+		}
+	}
+	if (!p_accept(p, "from"))
+		p_accept(p, "in");
+	return p_ident(p, &c->name);
 }

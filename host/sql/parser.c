@@ -611,6 +611,8 @@ int p_statement(struct parser *p, struct ast_stmt *s)
 		return p_show(p, s);
 	if (p_is(p, "explain"))
 		return p_explain(p, s);
+	if (!p->r->mysql_ops && (p_is(p, "declare") || p_is(p, "fetch") || p_is(p, "move") || p_is(p, "close")))
+		return p_cursor(p, s);
 	if (p_is(p, "use")) {
 		p_next(p);
 		s->kind = AST_USE;
@@ -752,6 +754,9 @@ const char *ast_stmt_tag(const struct ast_stmt *s)
 	case AST_SHOW: return "SHOW";
 	case AST_USE: return "USE";
 	case AST_EXPLAIN: return "EXPLAIN";
+	case AST_DECLARE_CURSOR: return "DECLARE CURSOR";
+	case AST_FETCH: return s->u.cursor->move ? "MOVE" : "FETCH";
+	case AST_CLOSE_CURSOR: return "CLOSE CURSOR";
 	}
 	return "?";
 }

@@ -387,7 +387,7 @@ static int pg_copy_to(struct conn *c, struct pg_conn *pc, const struct pg_copy_s
 	o->c = c;
 	o->st = st;
 	for (int i = 0; i < ncols && i < 1664; i++)
-		o->types[i] = cols[i].type;
+		o->types[i] = cols[i].array ? RT_TEXT : cols[i].type; /* arrays: text form */
 	size_t at = pg_msg_begin(&c->out, 'H');
 	buf_put_u8(&c->out, 0);
 	buf_put_be16(&c->out, (uint16_t)ncols);

@@ -241,7 +241,7 @@ static int pg_bind(struct conn *c, struct pg_conn *pc, const struct pg_msg *m, s
 		return rerr_set(err, ERR_INTERNAL, "out of memory");
 	}
 	for (int i = 0; i < pp->ncols; i++)
-		pp->types[i] = pp->cols[i].type;
+		pp->types[i] = pg_row_type(&pp->cols[i]);
 	pp->formats = rfmt;
 	pp->fmt.n = nres;
 	pp->fmt.codes = rfmt;
@@ -288,6 +288,16 @@ static int pg_describe(struct conn *c, struct pg_conn *pc, const struct pg_msg *
 	}
 	if (kind[0] == 'P') {
 		struct pg_portal *pp = pg_find_portal(pc, name, NULL);
+		int ncur;
+		const struct column_desc *cur = pp ? NULL : session_cursor_columns(pc->session, name, &ncur);
+		if (cur) { /* a DECLAREd cursor is a portal too (psycopg 3 describes its server-side cursors so) */
+			struct pg_formats text = {0, NULL};
+			if (ncur > 0)
+				pg_put_row_description(&c->out, ncur, cur, &text);
+			else
+				pg_put_no_data(&c->out);
+			return 0;
+		}
 		if (!pp)
 			return rerr_set(err, ERR_INVALID_CURSOR_NAME, "portal \"%s\" does not exist", name);
 		if (pp->ncols > 0)

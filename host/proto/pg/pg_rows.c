@@ -18,6 +18,8 @@
 
 #include "proto/pg/pg_binary.h"
 #include "proto/pg/pg_types.h"
+#include "engine/catalog_pg.h"
+#include "engine/vector.h"
 #include "proto/pg/pg_wire.h"
 
 void pg_put_row_description(struct buf *b, int n, const struct column_desc *cols, const struct pg_formats *f)
@@ -28,9 +30,9 @@ void pg_put_row_description(struct buf *b, int n, const struct column_desc *cols
 		buf_put_cstr(b, cols[i].name);
 		buf_put_be32(b, 0); /* table OID */
 		buf_put_be16(b, 0); /* column number */
-		buf_put_be32(b, pg_type_oid(cols[i].type));
-		buf_put_be16(b, (uint16_t)pg_type_len(cols[i].type));
-		int32_t typmod = cols[i].typmod;
+		buf_put_be32(b, cols[i].array ? pg_array_oid(cols[i].type) : pg_type_oid(cols[i].type));
+		buf_put_be16(b, (uint16_t)(cols[i].array ? -1 : pg_type_len(cols[i].type)));
+		int32_t typmod = cols[i].array ? -1 : cols[i].typmod;
 		if (typmod >= 0 && (cols[i].type == RT_VARCHAR || cols[i].type == RT_CHAR))
 			typmod += 4; /* PostgreSQL's VARHDRSZ */
 		buf_put_be32(b, (uint32_t)typmod);
@@ -78,6 +80,75 @@ static double pg_value_as_float(const struct rvalue *v)
 		return strtod(tmp, NULL);
 	}
 	return 0;
+}
+
+/*
+ * A binary array parameter (int32 ndim, int32 has-nulls, int32 element OID, per
+ * dimension int32 size and lower bound, then int32 length + bytes per element)
+ * as the text form the engine holds arrays in ('{1,2}').  One dimension; bool,
+ * int2/int4/int8/oid and text-like elements.  -1 when malformed.
+ */
+static int pg_array_binary_to_text(struct arena *a, const uint8_t *p, size_t len, struct rvalue *out)
+{
+#define RD32(q) ((uint32_t)(q)[0] << 24 | (uint32_t)(q)[1] << 16 | (uint32_t)(q)[2] << 8 | (uint32_t)(q)[3])
+	if (len < 12)
+		return -1;
+	uint32_t ndim = RD32(p), elem = RD32(p + 8);
+	size_t off = 12, count = 0;
+	if (ndim > 1 || (ndim == 1 && len < 20))
+		return -1;
+	if (ndim == 1) {
+		count = RD32(p + 12);
+		off = 20;
+	}
+	struct buf t;
+	buf_init(&t);
+	buf_put_u8(&t, '{');
+	for (size_t i = 0; i < count; i++) {
+		if (off + 4 > len)
+			goto bad;
+		int32_t n = (int32_t)RD32(p + off);
+		off += 4;
+		if (i)
+			buf_put_u8(&t, ',');
+		if (n < 0) {
+			buf_append(&t, "NULL", 4);
+			continue;
+		}
+		if ((size_t)n > len - off)
+			goto bad;
+		const uint8_t *q = p + off;
+		off += (size_t)n;
+		if (elem == 16 && n == 1) {
+			buf_put_u8(&t, q[0] ? 't' : 'f');
+		} else if ((elem == 23 || elem == 26) && n == 4) {
+			buf_printf(&t, elem == 26 ? "%u" : "%d", elem == 26 ? RD32(q) : (uint32_t)(int32_t)RD32(q));
+		} else if (elem == 21 && n == 2) {
+			buf_printf(&t, "%d", (int)(int16_t)(q[0] << 8 | q[1]));
+		} else if (elem == 20 && n == 8) {
+			buf_printf(&t, "%lld", (long long)((uint64_t)RD32(q) << 32 | RD32(q + 4)));
+		} else if (elem == 25 || elem == 1043 || elem == 1042 || elem == 19) {
+			buf_put_u8(&t, '"');
+			for (int32_t k = 0; k < n; k++) {
+				if (q[k] == '"' || q[k] == '\\')
+					buf_put_u8(&t, '\\');
+				buf_put_u8(&t, q[k]);
+			}
+			buf_put_u8(&t, '"');
+		} else {
+			goto bad;
+		}
+	}
+	buf_put_u8(&t, '}');
+	out->kind = RV_TEXT;
+	out->n = t.len;
+	out->p = arena_memdup(a, t.data, t.len);
+	buf_free(&t);
+	return 0;
+bad:
+	buf_free(&t);
+	return -1;
+#undef RD32
 }
 
 static int pg_put_binary_value(struct buf *b, enum rtype t, const struct rvalue *v, struct rerr *err)
@@ -162,6 +233,29 @@ static int pg_put_binary_value(struct buf *b, enum rtype t, const struct rvalue 
 	}
 }
 
+/* An array's text form as stored, with boolean elements (stored 0/1) spelled t/f as PostgreSQL does. */
+static void pg_put_array_text(struct buf *b, enum rtype elem, const struct rvalue *v)
+{
+	struct rvalue t = *v;
+	if (v->kind != RV_TEXT || elem != RT_BOOL) {
+		pg_put_text_value(b, RT_TEXT, &t);
+		return;
+	}
+	size_t at = b->len;
+	buf_put_be32(b, 0);
+	for (size_t k = 0; k < v->n; k++) {
+		uint8_t c = v->p[k];
+		int alone = (k == 0 || v->p[k - 1] == '{' || v->p[k - 1] == ',') &&
+			    (k + 1 == v->n || v->p[k + 1] == '}' || v->p[k + 1] == ',');
+		buf_put_u8(b, alone && c == '0' ? 'f' : alone && c == '1' ? 't' : c);
+	}
+	uint32_t len = (uint32_t)(b->len - at - 4);
+	b->data[at] = (uint8_t)(len >> 24);
+	b->data[at + 1] = (uint8_t)(len >> 16);
+	b->data[at + 2] = (uint8_t)(len >> 8);
+	b->data[at + 3] = (uint8_t)len;
+}
+
 int pg_put_data_row(struct buf *b, int n, const enum rtype *types, const struct rvalue *vals,
 		    const struct pg_formats *f, struct rerr *err)
 {
@@ -170,6 +264,12 @@ int pg_put_data_row(struct buf *b, int n, const enum rtype *types, const struct 
 	for (int i = 0; i < n; i++) {
 		if (vals[i].kind == RV_NULL) {
 			buf_put_be32(b, 0xffffffffu);
+		} else if ((int)types[i] & PG_ROW_ARRAY) {
+			if (pg_format_of(f, i) == 1) {
+				b->len = at - 1;
+				return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "binary output format for arrays is not supported yet");
+			}
+			pg_put_array_text(b, (enum rtype)((int)types[i] & ~PG_ROW_ARRAY), &vals[i]);
 		} else if (pg_format_of(f, i) == 1) {
 			if (pg_put_binary_value(b, types[i], &vals[i], err) < 0) {
 				b->len = at - 1; /* drop the half-built message */
@@ -315,6 +415,29 @@ static int pg_decode_binary_param(struct arena *a, uint32_t oid, const uint8_t *
 		out->kind = RV_TEXT;
 		out->n = strlen(text);
 		out->p = arena_memdup(a, text, out->n);
+		return 0;
+	}
+	case 1005: case 1007: case 1016: case 1028: case 1009: case 1015: case 1000: /* one-dimensional arrays */
+		if (pg_array_binary_to_text(a, p, (size_t)len, out) < 0)
+			break;
+		return 0;
+	case CATALOG_PG_VECTOR_OID: { /* pgvector's binary form -> the stored little-endian float32s */
+		if (len < 4)
+			break;
+		size_t dims = (size_t)p[0] << 8 | p[1];
+		if ((size_t)len != 4 + 4 * dims)
+			break;
+		uint8_t *blob = arena_alloc(a, dims * 4 + 1);
+		for (size_t i = 0; i < dims; i++) {
+			const uint8_t *f = p + 4 + 4 * i;
+			blob[4 * i] = f[3];
+			blob[4 * i + 1] = f[2];
+			blob[4 * i + 2] = f[1];
+			blob[4 * i + 3] = f[0];
+		}
+		out->kind = RV_BLOB;
+		out->p = blob;
+		out->n = dims * 4;
 		return 0;
 	}
 	default:

@@ -29,6 +29,17 @@ static inline int pg_format_of(const struct pg_formats *f, int i)
 	return f->n == 0 ? 0 : f->n == 1 ? f->codes[0] : f->codes[i];
 }
 
+/*
+ * The type a DataRow column is encoded by: the column's own, or for an array
+ * column PG_ROW_ARRAY | element type (text form '{...}', booleans as t/f; no
+ * binary form yet).
+ */
+#define PG_ROW_ARRAY 0x100
+static inline enum rtype pg_row_type(const struct column_desc *c)
+{
+	return c->array ? (enum rtype)(PG_ROW_ARRAY | (int)c->type) : c->type;
+}
+
 void pg_put_row_description(struct buf *b, int n, const struct column_desc *cols, const struct pg_formats *f);
 /* 0, or -1 with err when a column's type has no binary form yet. */
 int pg_put_data_row(struct buf *b, int n, const enum rtype *types, const struct rvalue *vals,

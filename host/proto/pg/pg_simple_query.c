@@ -26,7 +26,7 @@ static int pg_sink_columns(void *ctx, int n, const struct column_desc *cols)
 {
 	struct pg_row_ctx *rc = ctx;
 	for (int i = 0; i < n; i++)
-		rc->types[i] = cols[i].type;
+		rc->types[i] = pg_row_type(&cols[i]);
 	pg_put_row_description(&rc->c->out, n, cols, &rc->text);
 	return 0;
 }

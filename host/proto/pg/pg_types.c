@@ -2,8 +2,11 @@
  * pg_types.c — PostgreSQL OIDs and text output for canonical types.
  *
  * The OIDs are PostgreSQL's built-in pg_type OIDs (stable across versions).
- * VECTOR has no built-in OID (pgvector assigns one at CREATE EXTENSION);
- * until the catalog publishes one it is sent as text in pgvector's form.
+ * VECTOR has no built-in OID (pgvector assigns one at CREATE EXTENSION).  The
+ * catalog publishes `vector` as 16385 (engine/catalog_pg.h) and a parameter
+ * declared with that OID is decoded in pgvector's binary form, but columns
+ * still go out as text (25) in pgvector's text form: asyncpg introspects any
+ * OID it does not know with a query over binary arrays, not served yet.
  */
 #include "proto/pg/pg_types.h"
 
@@ -24,12 +27,26 @@ static const struct {
 	[RT_VARCHAR] = {1043, -1},  [RT_CHAR] = {1042, -1},     [RT_BYTEA] = {17, -1},
 	[RT_DATE] = {1082, 4},      [RT_TIME] = {1083, 8},      [RT_TIMESTAMP] = {1114, 8},
 	[RT_TIMESTAMPTZ] = {1184, 8}, [RT_INTERVAL] = {1186, 16}, [RT_JSON] = {114, -1},
-	[RT_UUID] = {2950, 16},     [RT_VECTOR] = {25, -1},
+	[RT_UUID] = {2950, 16},     [RT_VECTOR] = {25, -1}, /* text until asyncpg can introspect 16385 (see below) */
 };
 
 uint32_t pg_type_oid(enum rtype t)
 {
+	if ((int)t & RT_ARRAY_OF) /* a parameter cast to an array type */
+		return pg_array_oid((enum rtype)((int)t & ~RT_ARRAY_OF));
 	return (unsigned)t < sizeof(pg_types) / sizeof(pg_types[0]) ? pg_types[t].oid : 25;
+}
+
+uint32_t pg_array_oid(enum rtype t)
+{
+	static const uint32_t arrays[] = {
+		[RT_BOOL] = 1000, [RT_INT2] = 1005, [RT_INT4] = 1007, [RT_INT8] = 1016, [RT_FLOAT4] = 1021,
+		[RT_FLOAT8] = 1022, [RT_NUMERIC] = 1231, [RT_TEXT] = 1009, [RT_VARCHAR] = 1015, [RT_CHAR] = 1014,
+		[RT_BYTEA] = 1001, [RT_DATE] = 1182, [RT_TIME] = 1183, [RT_TIMESTAMP] = 1115, [RT_TIMESTAMPTZ] = 1185,
+		[RT_INTERVAL] = 1187, [RT_JSON] = 199, [RT_UUID] = 2951,
+	};
+	uint32_t oid = (unsigned)t < sizeof(arrays) / sizeof(arrays[0]) ? arrays[t] : 0;
+	return oid ? oid : 1009;
 }
 
 int16_t pg_type_len(enum rtype t)

@@ -37,6 +37,8 @@ static const struct sql_func_map mysql_funcs[] = {
 	{"right", FN_RENAME, "rosetta_mysql_right", 0},
 	{"lpad", FN_RENAME, "rosetta_mysql_lpad", 0},
 	{"rpad", FN_RENAME, "rosetta_mysql_rpad", 0},
+	{"schema", FN_RENAME, "database", 0},
+	{"version", FN_RENAME, "rosetta_mysql_version", 0},
 	{NULL, FN_RENAME, NULL, 0},
 };
 

@@ -20,6 +20,10 @@ static const struct sql_func_map pg_funcs[] = {
 	{"power", FN_RENAME, "pow", 0},
 	{"random", FN_RENAME, "rosetta_random", 0},
 	{"mod", FN_RENAME, "rosetta_mod", 0}, /* mod(x, 0) is 22012 in PostgreSQL */
+	{"json_build_object", FN_RENAME, "json_object", 0},
+	{"string_agg", FN_RENAME, "group_concat", 0},
+	{"current_setting", FN_RENAME, "rosetta_var", 0}, /* the session's variables (engine/store_sqlite.c) */
+	{"jsonb_build_object", FN_RENAME, "json_object", 0},
 	{NULL, FN_RENAME, NULL, 0},
 };
 

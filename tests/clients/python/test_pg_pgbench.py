@@ -27,8 +27,8 @@ def test_pgbench_init_and_runs_without_failures(server):
     r = pgbench(server, "-i", "-s", "1", "-q")
     assert r.returncode == 0, r.stderr
     assert "done in" in r.stderr
-    for args in (("-c", "8", "-T", "3"), ("-S", "-M", "prepared", "-c", "4", "-T", "3"),
-                 ("-S", "-M", "extended", "-c", "2", "-T", "2")):
+    for args in (("-c", "8", "-t", "20"), ("-S", "-M", "prepared", "-c", "4", "-t", "200"),
+                 ("-S", "-M", "extended", "-c", "2", "-t", "200")):
         r = pgbench(server, *args)
         assert r.returncode == 0, r.stderr + r.stdout
         processed = int(re.search(r"number of transactions actually processed: (\d+)", r.stdout).group(1))

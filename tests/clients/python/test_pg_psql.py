@@ -81,3 +81,37 @@ def test_regex_operators_and_oid_casts(server):
     assert cur.fetchone() == (True, "regex_t", 23)
     conn.rollback()
     conn.close()
+
+
+def test_psql_describe_table(server):
+    setup = ("create table psql_dt_parent (id serial primary key, code varchar(12) not null unique);"
+             "create table psql_dt_child (id integer primary key,"
+             " parent_id integer references psql_dt_parent(id), note text default 'n/a');"
+             "create index psql_dt_child_note on psql_dt_child (note);")
+    assert psql(server, "-c", setup).returncode == 0
+    r = psql(server, "-c", r"\d psql_dt_parent")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert 'Table "public.psql_dt_parent"' in out
+    assert " id     | integer               |           | not null | nextval('psql_dt_parent_id_seq'::regclass)" in out
+    assert " code   | character varying(12) |           | not null | " in out
+    assert '"psql_dt_parent_pkey" PRIMARY KEY, btree (id)' in out
+    assert '"psql_dt_parent_code_key" UNIQUE CONSTRAINT, btree (code)' in out
+    assert 'TABLE "psql_dt_child" CONSTRAINT "psql_dt_child_parent_id_fkey" FOREIGN KEY (parent_id) REFERENCES psql_dt_parent(id)' in out
+    r = psql(server, "-c", r"\d+ psql_dt_child")
+    assert r.returncode == 0, r.stderr
+    assert " note      | text    |           |          | 'n/a'   | " in r.stdout
+    assert '"psql_dt_child_note" btree (note)' in r.stdout
+    assert "Foreign-key constraints:" in r.stdout
+
+
+def test_psql_roles_databases_expanded(server):
+    r = psql(server, "-c", r"\du")
+    assert r.returncode == 0, r.stderr
+    assert "List of roles" in r.stdout and " demo " in r.stdout
+    r = psql(server, "-c", r"\l")
+    assert r.returncode == 0, r.stderr
+    assert "List of databases" in r.stdout and " demo " in r.stdout
+    r = psql(server, "-c", r"\x", "-c", "select 1 as a, 'b' as b")
+    assert r.returncode == 0, r.stderr
+    assert "-[ RECORD 1 ]" in r.stdout and "a | 1" in r.stdout
