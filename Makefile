@@ -5,6 +5,8 @@
 #   make test       install what is missing; CUnit suites (release and ASan+UBSan builds),
 #                   then the real-client suites against the sanitized server
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (clang)
+#   make bench-sql  Rosetta side by side with PostgreSQL 15 and MariaDB 10.11 (docs/performance.md)
+#   make bench-vector  exact top-k: the accelerator's CPU backend beside FAISS and numpy (docs/performance.md)
 #   make clean
 #
 # Objects live in build/<mode>/ so the release and sanitizer builds never mix.
@@ -20,7 +22,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g -Ihost $(WARN)
-LIBS    := -lssl -lcrypto -lsqlite3 -lpthread -lm
+LIBS    := -lssl -lcrypto -lsqlite3 -lopenblas -lpthread -lm
 
 ifeq ($(MODE),asan)
   CFLAGS_MODE := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -38,7 +40,7 @@ HOST_OBJ  := $(HOST_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all run test unit fuzz fuzz-smoke deps venv clean slt slt-run slt-pending clients-node clients-java
+.PHONY: all run test unit fuzz fuzz-smoke deps venv clean slt slt-run slt-pending clients-node clients-java bench-sql bench-vector
 
 all: $(BUILD)/rosettad
 
@@ -139,6 +141,35 @@ slt:
 slt-pending: $(BUILD)/slt_runner
 	-$(BUILD)/slt_runner --dialect pg tests/slt/pending/*.slt
 	-$(BUILD)/slt_runner --dialect mysql tests/slt/pending/*.slt
+
+# ---- benchmarks (never part of `make test`) ------------------------------
+
+# Rosetta against PostgreSQL 15 and MariaDB 10.11, interleaved, medians as ratios;
+# writes its section of docs/performance.md.  BENCH_ARGS e.g. "--seconds 5 --reps 1".
+BENCH_ARGS ?=
+bench-sql: deps
+	@scripts/install-bench-deps.sh
+	$(MAKE) venv
+	$(MAKE) MODE=release all
+	$(VENV)/bin/python tests/bench/sql/bench_sql.py --rosettad $(CURDIR)/build/release/rosettad $(BENCH_ARGS)
+
+# Exact top-k: the accelerator's CPU backend beside FAISS IndexFlatL2 and numpy on the same
+# data (1M x 128, 100k x 768); writes its section of docs/performance.md.  Its packages
+# (tests/bench/requirements.txt) live in a venv of their own, never in .venv.
+# VECTOR_BENCH_ARGS e.g. "--seconds 2" or "--small".
+BENCH_VENV := build/bench-venv
+VECTOR_BENCH_ARGS ?=
+$(BENCH_VENV)/.installed: tests/bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check -r tests/bench/requirements.txt
+	touch $@
+
+$(BUILD)/bench_vector: tests/bench/vector/bench_vector.c $(BUILD)/librosetta.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/librosetta.a $(LIBS)
+
+bench-vector: deps $(BENCH_VENV)/.installed
+	$(MAKE) MODE=release BUILD=build/release build/release/bench_vector
+	$(BENCH_VENV)/bin/python tests/bench/vector/run.py --bench $(CURDIR)/build/release/bench_vector $(VECTOR_BENCH_ARGS)
 
 # ---- fuzzing (clang, libFuzzer) ----------------------------------------
 

@@ -23,8 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/buf.h"
+#include "engine/plan_vector.h"
 #include "engine/session_int.h"
 #include "sql/split.h"
 
@@ -60,6 +62,7 @@ void session_close(struct session *s)
 {
 	if (!s)
 		return;
+	session_cursors_free(s); /* they hold store statements */
 	store_disconnect(s->sc); /* rolls back an open store transaction */
 	arena_free(&s->arena);
 	session_vars_free(s);
@@ -108,6 +111,7 @@ static void session_end_txn(struct session *s, int commit, struct rerr *err)
 	}
 	s->store_txn = 0;
 	s->txn = TXN_IDLE;
+	session_cursors_end_txn(s, commit);
 }
 
 /* Transaction control statements, handled here rather than by the store. */
@@ -117,6 +121,12 @@ static int session_txn_control(struct session *s, enum stmt_kind kind, enum ast_
 	switch (kind) {
 	case STMT_BEGIN:
 		strcpy(res->verb, "BEGIN");
+		if (s->txn == TXN_OPEN && s->opts.dialect == DIALECT_MYSQL) { /* MySQL: BEGIN commits the open one */
+			rerr_clear(err);
+			session_end_txn(s, 1, err);
+			if (err->code != ERR_SUCCESSFUL_COMPLETION)
+				return -1;
+		}
 		if (s->txn != TXN_IDLE) {
 			session_notice(sink, ERR_ACTIVE_SQL_TRANSACTION, "there is already a transaction in progress");
 			return 0;
@@ -171,6 +181,20 @@ static void session_set_value(const struct ast_expr *e, struct buf *out)
 		buf_printf(out, "current_user");
 }
 
+static int session_false(const char *v)
+{
+	return !strcmp(v, "0") || !strcasecmp(v, "off") || !strcasecmp(v, "false");
+}
+
+static int session_is_autocommit_var(const char *name)
+{
+	if (name[0] == '@' && name[1] == '@')
+		name += 2;
+	if (!strncasecmp(name, "session.", 8) || !strncasecmp(name, "local.", 6))
+		name = strchr(name, '.') + 1;
+	return !strcasecmp(name, "autocommit");
+}
+
 /* SET name = value [, name = value ...] and SET [SESSION CHARACTERISTICS AS] TRANSACTION. */
 static int session_apply_set(struct session *s, const struct ast_stmt *ast, struct rerr *err)
 {
@@ -194,6 +218,15 @@ static int session_apply_set(struct session *s, const struct ast_stmt *ast, stru
 			session_set_value(set->value.v[i], &v);
 		}
 		buf_put_u8(&v, 0);
+		if (s->opts.dialect == DIALECT_MYSQL && s->txn == TXN_OPEN && session_is_autocommit_var(set->name) &&
+		    !session_false((const char *)v.data)) { /* MySQL: turning autocommit on commits */
+			rerr_clear(err);
+			session_end_txn(s, 1, err);
+			if (err->code != ERR_SUCCESSFUL_COMPLETION) {
+				buf_free(&v);
+				return -1;
+			}
+		}
 		int rc = session_var_set(s, set->name, set->to_default ? "" : (const char *)v.data, err);
 		buf_free(&v);
 		if (rc < 0)
@@ -236,6 +269,7 @@ static int session_describe(struct session *s, struct store_stmt *st, int n, con
 			if (bound->cols[i].typmod >= 0)
 				s->cols[i].typmod = bound->cols[i].typmod;
 		}
+		s->cols[i].array = bound && bound->ncols == n && bound->cols[i].array;
 	}
 	return sink && sink->columns ? sink->columns(sink->ctx, n, s->cols) : 0;
 }
@@ -306,6 +340,44 @@ static int session_is_txn_control(enum stmt_kind k)
 	return k == STMT_BEGIN || k == STMT_COMMIT || k == STMT_ROLLBACK;
 }
 
+static int session_is_ddl(const struct stmt_result *r)
+{
+	static const char *const verbs[] = {"CREATE ", "DROP ", "ALTER ", "TRUNCATE", "RENAME "};
+	if (r->kind != STMT_OTHER || !strncmp(r->verb, "CREATE TEMPORARY", 16))
+		return 0;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strncmp(r->verb, verbs[i], strlen(verbs[i])))
+			return 1;
+	return 0;
+}
+
+/*
+ * MySQL's implicit transactions: DDL commits an open transaction; with
+ * autocommit off, any other statement outside a transaction opens one, which
+ * COMMIT or ROLLBACK ends.  Nothing for other dialects.
+ */
+static int session_mysql_implicit(struct session *s, enum plan_action action, const struct stmt_result *r,
+				  struct rerr *err)
+{
+	if (s->opts.dialect != DIALECT_MYSQL || action != PLAN_STORE)
+		return 0;
+	if (session_is_ddl(r)) {
+		if (s->txn == TXN_OPEN) {
+			session_end_txn(s, 1, err);
+			if (err->code != ERR_SUCCESSFUL_COMPLETION)
+				return -1;
+		}
+		return 0;
+	}
+	const char *ac = session_var_get(s, "autocommit");
+	if (s->txn == TXN_IDLE && ac && session_false(ac)) {
+		struct stmt_result begin;
+		memset(&begin, 0, sizeof(begin));
+		return session_txn_control(s, STMT_BEGIN, ISO_DEFAULT, NULL, &begin, err);
+	}
+	return 0;
+}
+
 /* Checks every statement passes before it runs: failed transactions, savepoints outside one. */
 static int session_admit(struct session *s, const struct stmt_result *res, struct rerr *err)
 {
@@ -374,6 +446,8 @@ static int session_run_plan(struct session *s, const struct session_plan *p, con
 		return session_apply_set(s, p->ast, err);
 	case PLAN_STORE:
 		return session_run_store(s, p, sink, res, err);
+	case PLAN_CURSOR:
+		return session_cursor_run(s, p, sink, res, err);
 	}
 	return 0;
 }
@@ -394,10 +468,12 @@ int session_execute(struct session *s, const char *sql, size_t len, size_t *used
 	*res = p.proto;
 	if (p.action == PLAN_EMPTY)
 		return 0;
-	if (session_admit(s, res, err) < 0)
+	if (session_admit(s, res, err) < 0 || session_mysql_implicit(s, p.action, res, err) < 0)
 		return -1;
 	if (p.action == PLAN_TXN)
 		return session_run_plan(s, &p, sink, res, err);
+	if (plan_vector(s, &p, err) < 0) /* ORDER BY distance LIMIT k through the accelerator */
+		return session_after(s, res, -1);
 	return session_after(s, res, session_run_plan(s, &p, sink, res, err));
 }
 
@@ -599,7 +675,7 @@ int session_portal_run(struct session_portal *p, int64_t max_rows, const struct 
 			*res = p->res;
 			return rc;
 		}
-		if (session_admit(s, &p->res, err) < 0) {
+		if (session_admit(s, &p->res, err) < 0 || session_mysql_implicit(s, p->st->action, &p->res, err) < 0) {
 			p->finished = 1;
 			return -1;
 		}

@@ -124,10 +124,16 @@ int session_portal_run(struct session_portal *p, int64_t max_rows, const struct 
 		       struct stmt_result *res, int *suspended, struct rerr *err);
 void session_portal_close(struct session_portal *p);
 
+/* The result columns of DECLAREd cursor `name` (a portal to PostgreSQL's Describe), or NULL when none is open. */
+const struct column_desc *session_cursor_columns(struct session *s, const char *name, int *ncols);
+
 enum txn_state session_txn_state(const struct session *s);
 const char *session_user(const struct session *s);
 const char *session_database(const struct session *s);
 void session_cancel(struct session *s);
+/* A session variable's value (SET or the dialect's default), NULL when unknown; and SET name = value. */
+const char *session_get_var(struct session *s, const char *name);
+int session_set_var(struct session *s, const char *name, const char *value, struct rerr *err);
 /* Mark an open transaction failed, as a statement error would (under abort_txn_on_error); for
  * handler-side failures such as a malformed COPY row. */
 void session_fail(struct session *s);

@@ -32,6 +32,7 @@ struct session {
 	int cols_cap;
 	struct arena arena; /* the current statement's plan */
 	struct session_var *vars;
+	struct session_cursor *cursors; /* DECLAREd cursors (session_cursor.c) */
 };
 
 /* What a statement becomes before it runs. */
@@ -41,6 +42,7 @@ enum plan_action {
 	PLAN_TXN,   /* BEGIN / COMMIT / ROLLBACK, handled by the session */
 	PLAN_SET,   /* assign a session variable */
 	PLAN_NOOP,  /* accepted, nothing to do (CREATE EXTENSION vector, ...) */
+	PLAN_CURSOR, /* DECLARE / FETCH / MOVE / CLOSE, handled by session_cursor.c */
 };
 
 struct session_plan {
@@ -61,6 +63,14 @@ int session_plan(struct session *s, const char *sql, size_t len, size_t *used, s
 		 struct rerr *err);
 /* Map a store error after a front-end refusal: a syntax error is better told by the parser. */
 void session_plan_store_error(const struct session_plan *p, struct rerr *err);
+
+/* session_cursor.c: PostgreSQL's DECLARE / FETCH / MOVE / CLOSE over session portals */
+struct session_cursor;
+int session_cursor_plan(struct session *s, const struct ast_stmt *ast, struct session_plan *p, struct rerr *err);
+int session_cursor_run(struct session *s, const struct session_plan *p, const struct result_sink *sink,
+		       struct stmt_result *res, struct rerr *err);
+void session_cursors_end_txn(struct session *s, int commit); /* WITHOUT HOLD ones close; ROLLBACK also drops new WITH HOLD */
+void session_cursors_free(struct session *s);
 
 /* session_vars.c */
 int session_var_set(struct session *s, const char *name, const char *value, struct rerr *err);

@@ -123,6 +123,54 @@ static const char plan_mysql_type_sql[] =
 	"WHEN type LIKE 'bpchar%' THEN replace(type, 'bpchar', 'char') WHEN type = 'timestamptz' THEN 'timestamp' "
 	"WHEN type = 'timestamp' THEN 'datetime' WHEN type = 'bytea' THEN 'blob' ELSE lower(type) END";
 
+static int plan_mysql_table_exists(struct session *s, const struct ast_show *sh, struct buf *q)
+{
+	(void)q;
+	struct column_desc *cols;
+	struct arena a;
+	arena_init(&a);
+	int n = catalog_columns(s->sc, &sh->from, &a, &cols);
+	arena_free(&a);
+	return n >= 0;
+}
+
+/*
+ * SHOW CREATE TABLE in MySQL's own layout (backquoted names, one column a line,
+ * PRIMARY KEY / UNIQUE KEY / KEY / FOREIGN KEY lines, ENGINE and CHARSET), which
+ * ORMs parse to reflect a table, built over pragma_table_info and friends.
+ */
+static void plan_mysql_create_table(struct buf *q, const char *table)
+{
+	buf_printf(q, "SELECT ");
+	plan_put_literal(q, table);
+	buf_printf(q, " AS \"Table\", 'CREATE TABLE `' || ");
+	plan_put_literal(q, table);
+	buf_printf(q, " || '` (' || char(10) || (SELECT group_concat('  `' || name || '` ' || %s || "
+		      "CASE WHEN \"notnull\" OR pk > 0 THEN ' NOT NULL' ELSE '' END || "
+		      "CASE WHEN dflt_value IS NOT NULL THEN ' DEFAULT ' || dflt_value ELSE '' END || "
+		      "CASE WHEN pk > 0 AND type = 'INTEGER' THEN ' AUTO_INCREMENT' ELSE '' END, ',' || char(10)) "
+		      "FROM (SELECT * FROM pragma_table_info(", plan_mysql_type_sql);
+	plan_put_literal(q, table);
+	buf_printf(q, ") ORDER BY cid)) || COALESCE(',' || char(10) || '  PRIMARY KEY (' || (SELECT group_concat('`' || name || '`', ',') "
+		      "FROM (SELECT name FROM pragma_table_info(");
+	plan_put_literal(q, table);
+	buf_printf(q, ") WHERE pk > 0 ORDER BY pk)) || ')', '') || COALESCE((SELECT group_concat(',' || char(10) || "
+		      "CASE WHEN il.\"unique\" THEN '  UNIQUE KEY `' ELSE '  KEY `' END || "
+		      "CASE WHEN il.name LIKE 'sqlite_autoindex%%' THEN (SELECT name FROM pragma_index_info(il.name) WHERE seqno = 0) "
+		      "ELSE il.name END || '` (' || "
+		      "(SELECT group_concat('`' || ii.name || '`', ',') FROM (SELECT name FROM pragma_index_info(il.name) ORDER BY seqno) ii) "
+		      "|| ')', '') FROM pragma_index_list(");
+	plan_put_literal(q, table);
+	buf_printf(q, ") il WHERE il.origin <> 'pk'), '') || COALESCE((SELECT group_concat(',' || char(10) || '  CONSTRAINT `' || ");
+	plan_put_literal(q, table);
+	buf_printf(q, " || '_ibfk_' || (fk.id + 1) || '` FOREIGN KEY (' || fk.cols || ') REFERENCES `' || fk.tbl || '` (' || fk.refs || ')', '') "
+		      "FROM (SELECT id, \"table\" AS tbl, group_concat('`' || \"from\" || '`', ',') AS cols, "
+		      "group_concat('`' || \"to\" || '`', ',') AS refs FROM (SELECT * FROM pragma_foreign_key_list(");
+	plan_put_literal(q, table);
+	buf_printf(q, ") ORDER BY id, seq) GROUP BY id) fk), '') || char(10) || ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+		      "COLLATE=utf8mb4_0900_ai_ci' AS \"Create Table\"");
+}
+
 /*
  * MySQL's SHOW statements as SELECTs over the store's schema (so simple and
  * prepared execution need nothing special).  SHOW STATUS answers with no
@@ -185,8 +233,11 @@ static int session_plan_show_mysql(struct session *s, const struct ast_show *sh,
 	} else if (!strcmp(what, "status") || !strcmp(what, "session status") || !strcmp(what, "global status")) {
 		buf_printf(&q, "SELECT '' AS \"Variable_name\", '' AS \"Value\" WHERE 0");
 	} else if (!strcmp(what, "create table") && table) {
-		buf_printf(&q, "SELECT name AS \"Table\", sql AS \"Create Table\" FROM sqlite_schema WHERE type = 'table' AND name = ");
-		plan_put_literal(&q, table);
+		if (!plan_mysql_table_exists(s, sh, &q)) {
+			buf_free(&q);
+			return rerr_set(err, ERR_UNDEFINED_TABLE, "Table '%s.%s' doesn't exist", s->database, table);
+		}
+		plan_mysql_create_table(&q, table);
 	} else if ((!strcmp(what, "index") || !strcmp(what, "indexes") || !strcmp(what, "keys")) && table) {
 		buf_printf(&q, "SELECT ");
 		plan_put_literal(&q, table);
@@ -206,7 +257,7 @@ static int session_plan_show_mysql(struct session *s, const struct ast_show *sh,
 		plan_put_literal(&q, sh->like);
 	}
 	if (like_col)
-		buf_printf(&q, " ORDER BY 1");
+		buf_printf(&q, strcmp(like_col, "name") || !strstr(what, "olumns") ? " ORDER BY 1" : " ORDER BY cid");
 	p->text = arena_strndup(&s->arena, (const char *)q.data, q.len);
 	p->len = q.len;
 	p->action = PLAN_STORE;
@@ -250,7 +301,7 @@ static int session_plan_show(struct session *s, const struct ast_show *sh, struc
 	p->action = PLAN_STORE;
 	p->bound.ncols = 1;
 	p->bound.cols = arena_alloc(&s->arena, sizeof(struct column_desc));
-	p->bound.cols[0] = (struct column_desc){arena_strndup(&s->arena, var, strlen(var)), RT_TEXT, -1, NULL};
+	p->bound.cols[0] = (struct column_desc){arena_strndup(&s->arena, var, strlen(var)), RT_TEXT, -1, NULL, 0};
 	buf_free(&q);
 	buf_free(&name);
 	return 0;
@@ -349,6 +400,10 @@ int session_plan(struct session *s, const char *sql, size_t len, size_t *used, s
 		return 0;
 	case AST_SHOW:
 		return session_plan_show(s, ast->u.show, p, err);
+	case AST_DECLARE_CURSOR:
+	case AST_FETCH:
+	case AST_CLOSE_CURSOR:
+		return session_cursor_plan(s, ast, p, err);
 	case AST_CREATE_EXTENSION: {
 		/* pgvector's type and operators are built in; plpgsql is PostgreSQL's default */
 		const struct ast_objects *o = ast->u.objects;

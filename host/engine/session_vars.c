@@ -101,6 +101,14 @@ static enum ast_isolation session_var_isolation(const char *v)
 
 int session_var_set(struct session *s, const char *name, const char *value, struct rerr *err)
 {
+	/* MySQL's SET @@session.x / @@x / SESSION x name the system variable x */
+	if (name[0] == '@' && name[1] == '@') {
+		name += 2;
+		if (!strncasecmp(name, "session.", 8) || !strncasecmp(name, "local.", 6) || !strncasecmp(name, "global.", 7))
+			name = strchr(name, '.') + 1;
+	}
+	if (!strcasecmp(name, "autocommit")) /* MySQL reads it back as 0 or 1, whatever was written */
+		value = (!strcmp(value, "0") || !strcasecmp(value, "off") || !strcasecmp(value, "false")) ? "0" : "1";
 	if (!strcasecmp(name, "default_transaction_isolation"))
 		s->default_isolation = session_var_isolation(value);
 	else if (!strcasecmp(name, "transaction_isolation"))
@@ -164,6 +172,16 @@ void session_vars_free(struct session *s)
 		free(v->value);
 		free(v);
 	}
+}
+
+const char *session_get_var(struct session *s, const char *name)
+{
+	return session_var_get(s, name);
+}
+
+int session_set_var(struct session *s, const char *name, const char *value, struct rerr *err)
+{
+	return session_var_set(s, name, value, err);
 }
 
 const char *session_var_lookup(void *session, const char *name)

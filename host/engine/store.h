@@ -29,6 +29,7 @@
  *   store_exec          run a statement with no result (BEGIN, COMMIT, ...)
  *   store_interrupt     cancel what the connection is running
  *   store_set_identity  the session's user and database, for SQL functions (current_user, ...)
+ *   store_set_commit_listener  be told when a database's committed data changes
  */
 #ifndef ROSETTA_ENGINE_STORE_H
 #define ROSETTA_ENGINE_STORE_H
@@ -83,6 +84,14 @@ struct store_conn {
 struct store_stmt {
 	struct store_conn *conn;
 };
+
+/*
+ * `fn(db_key)` is called, from whichever thread commits, just before and
+ * again just after a transaction that wrote a database commits; db_key
+ * names the database (its file).  One listener per process (the
+ * accelerator's column mirror, accel/mirror.c); it must not call the store.
+ */
+void store_set_commit_listener(void (*fn)(const char *db_key));
 
 /* Open (creating if needed) the SQLite store whose databases live in `dir`. NULL + err on failure. */
 struct store *store_open_sqlite(const char *dir, struct rerr *err);

@@ -6,8 +6,13 @@
  * (SQLITE_OPEN_NOMUTEX: a connection is used by one thread at a time; only
  * sqlite3_interrupt() crosses threads, which SQLite allows).
  *
- * Durability: synchronous=FULL — a COMMIT that returned has been fsynced,
- * the same promise PostgreSQL makes with fsync=on, synchronous_commit=on.
+ * Durability: a COMMIT that returned has been fsynced, the same promise
+ * PostgreSQL makes with fsync=on, synchronous_commit=on.  SQLite runs with
+ * synchronous=NORMAL and the WAL hook (called after every commit, once the
+ * write lock is released) waits for a group fsync (store_wal.c), so
+ * concurrent writers share fsyncs instead of queueing behind each one; a
+ * writer waiting for the lock is woken by the commit or rollback that
+ * releases it instead of SQLite's sleeping busy timeout.
  *
  * SQLite's result codes and messages are mapped to canonical errors here,
  * and nowhere else (store_sqlite_error).
@@ -26,6 +31,7 @@
 
 #include "core/log.h"
 #include "engine/catalog_pg.h"
+#include "engine/store_wal.h"
 #include "engine/sqlite_funcs.h"
 #include "engine/vector_sqlite.h"
 
@@ -39,6 +45,7 @@ struct sqlite_store {
 struct sqlite_conn {
 	struct store_conn base;
 	sqlite3 *db;
+	struct store_wal_waiter waiter; /* the busy handler's state (store_wal.c) */
 };
 
 struct sqlite_stmt {
@@ -176,6 +183,47 @@ static int store_sqlite_database_exists(struct store *base, const char *name)
 	return access(path, F_OK) == 0;
 }
 
+/* ---- commit listener (the accelerator's column mirror) ---------------- */
+
+static void (*store_commit_listener)(const char *db_key);
+
+void store_set_commit_listener(void (*fn)(const char *db_key))
+{
+	__atomic_store_n(&store_commit_listener, fn, __ATOMIC_RELEASE);
+}
+
+static void store_sqlite_notify(sqlite3 *db)
+{
+	void (*fn)(const char *) = __atomic_load_n(&store_commit_listener, __ATOMIC_ACQUIRE);
+	if (fn)
+		fn(sqlite3_db_filename(db, "main"));
+}
+
+/* Before a writing transaction commits ... */
+static int store_sqlite_commit_hook(void *db)
+{
+	store_sqlite_notify(db);
+	return 0; /* 0: let it commit */
+}
+
+/* ... and after, once the write lock is released.  Setting a WAL hook replaces
+ * SQLite's auto-checkpoint, so this does its default (PASSIVE at 1000 pages). */
+static int store_sqlite_wal_hook(void *wal, sqlite3 *db, const char *name, int pages)
+{
+	if (wal)
+		store_wal_committed(wal); /* wake the next writer; durable before anyone is told */
+	store_sqlite_notify(db);
+	if (pages >= 1000)
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return SQLITE_OK;
+}
+
+/* A rollback is about to release the write lock: wake writers waiting for it. */
+static void store_sqlite_rollback_hook(void *wal)
+{
+	store_wal_released(wal);
+}
+
 static int store_sqlite_open_db(const char *path, int create, sqlite3 **out, struct rerr *err)
 {
 	sqlite3 *db = NULL;
@@ -188,7 +236,7 @@ static int store_sqlite_open_db(const char *path, int create, sqlite3 **out, str
 	}
 	sqlite3_busy_timeout(db, STORE_SQLITE_BUSY_MS);
 	sqlite3_extended_result_codes(db, 1);
-	static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+	static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
 	char *emsg = NULL;
 	rc = sqlite3_exec(db, pragmas, NULL, NULL, &emsg);
 	if (rc != SQLITE_OK) {
@@ -203,12 +251,14 @@ static int store_sqlite_open_db(const char *path, int create, sqlite3 **out, str
 		sqlite3_close(db);
 		return -1;
 	}
-	/* PostgreSQL's system catalogs over this database's schema (TEMP, so per connection) */
+	/* PostgreSQL's system catalogs: functions now, the tables on first use */
 	if (catalog_pg_install(db) != SQLITE_OK) {
 		rerr_set(err, ERR_INTERNAL, "could not create the system catalogs: %s", sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return -1;
 	}
+	sqlite3_commit_hook(db, store_sqlite_commit_hook, db);
+	sqlite3_wal_hook(db, store_sqlite_wal_hook, NULL);
 	*out = db;
 	return 0;
 }
@@ -241,6 +291,13 @@ static int store_sqlite_connect(struct store *base, const char *database, struct
 		free(c);
 		return -1;
 	}
+	c->waiter.wal = store_wal_for(path);
+	c->waiter.timeout_ms = STORE_SQLITE_BUSY_MS;
+	sqlite3_busy_handler(c->db, store_wal_busy, &c->waiter);
+	if (c->waiter.wal) {
+		sqlite3_wal_hook(c->db, store_sqlite_wal_hook, c->waiter.wal);
+		sqlite3_rollback_hook(c->db, store_sqlite_rollback_hook, c->waiter.wal);
+	}
 	c->base.store = base;
 	*out = &c->base;
 	return 0;
@@ -256,6 +313,26 @@ static void store_sqlite_disconnect(struct store_conn *base)
 	free(c);
 }
 
+/*
+ * The catalogs (catalog_pg.h) cost ~7 ms and ~170 KB a connection, most of a
+ * session's start-up, and most sessions never read them; so a connection
+ * gets them when a statement fails for a missing table and they are not
+ * there yet (never created, or created inside a transaction that rolled
+ * back).  Returns 1 when they were just created: the caller retries once.
+ */
+static int store_sqlite_catalog_missing(sqlite3 *db, int rc)
+{
+	if (rc != SQLITE_ERROR || strncmp(sqlite3_errmsg(db), "no such table: ", 15) != 0)
+		return 0;
+	if (sqlite3_table_column_metadata(db, "temp", "pg_namespace", NULL, NULL, NULL, NULL, NULL, NULL) ==
+	    SQLITE_OK)
+		return 0; /* they are there: the table is really missing */
+	if (catalog_pg_install_tables(db) == SQLITE_OK)
+		return 1;
+	log_warn("catalog_install_failed", "error=\"%s\"", sqlite3_errmsg(db));
+	return 0;
+}
+
 static int store_sqlite_prepare(struct store_conn *base, const char *sql, size_t len,
 				struct store_stmt **out, size_t *used, struct rerr *err)
 {
@@ -265,6 +342,8 @@ static int store_sqlite_prepare(struct store_conn *base, const char *sql, size_t
 	if (len > INT_MAX)
 		return rerr_set(err, ERR_PROGRAM_LIMIT_EXCEEDED, "statement too long");
 	int rc = sqlite3_prepare_v2(c->db, sql, (int)len, &st, &tail);
+	if (rc != SQLITE_OK && store_sqlite_catalog_missing(c->db, rc))
+		rc = sqlite3_prepare_v2(c->db, sql, (int)len, &st, &tail);
 	if (rc != SQLITE_OK)
 		return store_sqlite_error(c->db, rc, err);
 	*used = tail ? (size_t)(tail - sql) : len;
@@ -453,6 +532,8 @@ static int store_sqlite_exec(struct store_conn *base, const char *sql, struct re
 {
 	sqlite3 *db = ((struct sqlite_conn *)base)->db;
 	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK && store_sqlite_catalog_missing(db, rc))
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : store_sqlite_error(db, rc, err);
 }
 
@@ -502,6 +583,26 @@ static void store_sqlite_var(sqlite3_context *ctx, int argc, sqlite3_value **arg
 		sqlite3_result_null(ctx);
 }
 
+/* MySQL's CONNECTION_ID(): the protocol handler keeps it in the variable pseudo_thread_id. */
+static void store_sqlite_connection_id(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct store_sqlite_vars *v = sqlite3_user_data(ctx);
+	const char *value = v->get(v->ctx, "pseudo_thread_id");
+	sqlite3_result_int64(ctx, value ? strtoll(value, NULL, 10) : 0);
+}
+
+/* MySQL's VERSION(): @@version (the MySQL dialect maps VERSION() here). */
+static void store_sqlite_mysql_version(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct store_sqlite_vars *v = sqlite3_user_data(ctx);
+	const char *value = v->get(v->ctx, "version");
+	sqlite3_result_text(ctx, value ? value : "8.0.40-rosetta", -1, SQLITE_TRANSIENT);
+}
+
 static int store_sqlite_set_variables(struct store_conn *base, const char *(*get)(void *ctx, const char *name),
 				      void *vctx, struct rerr *err)
 {
@@ -515,6 +616,12 @@ static int store_sqlite_set_variables(struct store_conn *base, const char *(*get
 	if (sqlite3_create_function_v2(db, "rosetta_var", 1, SQLITE_UTF8, v, store_sqlite_var, NULL, NULL,
 				       sqlite3_free) != SQLITE_OK)
 		return rerr_set(err, ERR_INTERNAL, "could not register rosetta_var()");
+	if (sqlite3_create_function_v2(db, "connection_id", 0, SQLITE_UTF8, v, store_sqlite_connection_id, NULL, NULL,
+				       NULL) != SQLITE_OK)
+		return rerr_set(err, ERR_INTERNAL, "could not register connection_id()");
+	if (sqlite3_create_function_v2(db, "rosetta_mysql_version", 0, SQLITE_UTF8, v, store_sqlite_mysql_version, NULL,
+				       NULL, NULL) != SQLITE_OK)
+		return rerr_set(err, ERR_INTERNAL, "could not register rosetta_mysql_version()");
 	return 0;
 }
 

@@ -17,9 +17,9 @@
  *      not read from (output backpressure); reading resumes below SCONN_WIRE_LOW.
  *   3. An sconn is freed only by sconn_destroy, which unregisters it from the
  *      loop first (so no pending event can reach freed memory).
- *   4. While `busy`, only the worker touches c.in, c.out and the handler's
- *      state; the loop touches none of them and frees nothing (a destroy
- *      while busy is deferred to the job's return).
+ *   4. While `busy`, only the worker touches c.in, c.out, wire, the TLS
+ *      state and the handler's state; the loop touches none of them and
+ *      frees nothing (a destroy while busy is deferred to the job's return).
  */
 #include "net/server.h"
 
@@ -251,8 +251,16 @@ static void sconn_output(struct sconn *s)
 		return;
 	}
 	if (s->c.want & CONN_WANT_TLS) {
-		s->c.want &= ~CONN_WANT_TLS;
-		if (buf_unread(&s->c.in) > 0) {
+		int early_hello = (s->c.want & CONN_WANT_TLS_INPUT) && buf_unread(&s->c.in) > 0;
+		s->c.want &= ~(CONN_WANT_TLS | CONN_WANT_TLS_INPUT);
+		if (early_hello) { /* the ClientHello is already here: it starts the TLS session's input */
+			struct buf hello = s->c.in;
+			buf_init(&s->c.in);
+			if (sconn_start_tls(s, 0) < 0 ||
+			    tls_conn_recv(s->c.tls, buf_rptr(&hello), buf_unread(&hello), &s->c.in, &s->wire) != 0)
+				s->c.want |= CONN_WANT_CLOSE;
+			buf_free(&hello);
+		} else if (buf_unread(&s->c.in) > 0) {
 			/* bytes sent before the handshake could be injected by a man in the middle */
 			log_warn("protocol_violation", "conn=%llu peer=%s what=data-before-tls",
 				 (unsigned long long)s->c.id, s->c.peer);
@@ -269,13 +277,35 @@ static void sconn_output(struct sconn *s)
 		sconn_destroy(s, "handler");
 }
 
-/* On a worker: the handler consumes what has arrived. */
+/* Write what the socket takes now, without touching epoll (a worker's send). */
+static void sconn_send_now(struct sconn *s)
+{
+	while (buf_unread(&s->wire) > 0) {
+		ssize_t n = send(s->io.fd, buf_rptr(&s->wire), buf_unread(&s->wire), MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; /* EAGAIN, or an error the loop's flush will meet again */
+		buf_consume(&s->wire, (size_t)n);
+	}
+}
+
+/*
+ * On a worker: the handler consumes what has arrived, and the reply goes to
+ * the socket from here.  While `busy` the loop touches neither `wire` nor the
+ * TLS state (invariant 4), so the worker may; sending now spares the reply a
+ * hop through the loop thread, which matters for one-row round trips.  What
+ * the socket does not take, and a reply that must precede a TLS handshake,
+ * the loop sends when the job comes back.
+ */
 static void sconn_run_input(struct executor_job *job)
 {
 	struct sconn *s = (struct sconn *)((char *)job - offsetof(struct sconn, job));
 	if (s->c.proto->input(&s->c) < 0)
 		s->c.want |= CONN_WANT_CLOSE;
 	buf_compact(&s->c.in);
+	if (!(s->c.want & CONN_WANT_TLS) && sconn_encode(s) == 0)
+		sconn_send_now(s);
 }
 
 /* Route if needed, then hand the input to a worker; output follows in server_on_mailbox. */
@@ -506,7 +536,13 @@ static void server_tick(struct server_loop *sl)
 
 /* ---- listeners and loops --------------------------------------------- */
 
-static int server_listen(const char *addr, int port, char *why, size_t whylen)
+/*
+ * A listening socket on addr:port.  Every loop binds its own with SO_REUSEPORT
+ * (the kernel spreads connections across them); `exclusive` binds without it,
+ * which fails while any other socket holds the port — even another process's
+ * SO_REUSEPORT one — so a second server cannot silently share our port.
+ */
+static int server_listen(const char *addr, int port, int exclusive, char *why, size_t whylen)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -533,7 +569,8 @@ static int server_listen(const char *addr, int port, char *why, size_t whylen)
 	}
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	if (!exclusive)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 1024) < 0) {
 		snprintf(why, whylen, "cannot listen on %s port %d: %s", addr, port, strerror(errno));
 		close(fd);
@@ -559,7 +596,7 @@ static void *server_loop_main(void *arg)
 		if (cfg->port[k] == 0)
 			continue;
 		char why[256];
-		int fd = server_listen(cfg->listen, cfg->port[k], why, sizeof(why));
+		int fd = server_listen(cfg->listen, cfg->port[k], 0, why, sizeof(why));
 		if (fd < 0) {
 			log_error("listen_failed", "listener=%s msg=\"%s\"", listener_names[k], why);
 			sl->failed = 1;
@@ -620,6 +657,17 @@ int server_run(const struct server_env *env)
 	if (!loops)
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
+	for (int k = 0; k < LISTEN__COUNT; k++) { /* is each port ours alone? */
+		char why[256];
+		int fd = cfg->port[k] ? server_listen(cfg->listen, cfg->port[k], 1, why, sizeof(why)) : -2;
+		if (fd == -1) {
+			log_error("listen_failed", "listener=%s msg=\"%s\"", listener_names[k], why);
+			free(loops);
+			return -1;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
 	/* Workers sleep while a statement waits for the store's write lock, and the
 	 * lock holder needs a free worker to commit: keep many more than cores. */
 	int nworkers = cfg->workers > 0 ? cfg->workers : (16 * nloops > 64 ? 16 * nloops : 64);
