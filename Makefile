@@ -148,7 +148,7 @@ slt-pending: $(BUILD)/slt_runner
 # writes its section of docs/performance.md.  BENCH_ARGS e.g. "--seconds 5 --reps 1".
 BENCH_ARGS ?=
 bench-sql: deps
-	@scripts/install-bench-deps.sh
+	@scripts/install-deps.sh postgresql-15 mariadb-server   # the peers; Debian starts no service here
 	$(MAKE) venv
 	$(MAKE) MODE=release all
 	$(VENV)/bin/python tests/bench/sql/bench_sql.py --rosettad $(CURDIR)/build/release/rosettad $(BENCH_ARGS)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian packages the build, the server and the tests need,
+# Install the Debian packages the build, the server and the tests need, plus any
+# packages named as arguments (the benchmarks' peers: `make bench-sql` passes them),
 # skipping those already present.  Safe to run again; quiet when nothing is missing.
 set -euo pipefail
 
@@ -10,12 +11,14 @@ pkgs=(
   libcunit1-dev               # unit tests
   postgresql-client           # psql, the real PostgreSQL CLI the client suite drives
   mariadb-client              # the mariadb CLI the MySQL client suite drives
+  sysbench                    # MySQL's standard load generator, run as a correctness workload
   libmariadb-dev              # headers mysqlclient (PyPI) compiles against
   libopenblas-dev             # the accelerator's CPU backend (sgemm)
   python3-venv
   maven openjdk-17-jdk-headless   # the PostgreSQL JDBC suite (tests/clients/java)
 )
 
+pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -69,15 +69,7 @@ static void mysql_stmt_err(struct conn *c, struct mysql_conn *mc, int my_errno, 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	size_t at = mysql_packet_begin(&c->out, &mc->seq);
-	buf_put_u8(&c->out, 0xff);
-	mysql_put_u16(&c->out, (uint16_t)my_errno);
-	if (mc->caps & CLIENT_PROTOCOL_41) {
-		buf_put_u8(&c->out, '#');
-		buf_append(&c->out, sqlstate, 5);
-	}
-	buf_append(&c->out, msg, strlen(msg));
-	mysql_packet_end(&c->out, at, &mc->seq);
+	mysql_put_err_raw(&c->out, &mc->seq, mc->caps, my_errno, sqlstate, msg);
 }
 
 /* The end of a result set: EOF, or an OK with header 0xfe under CLIENT_DEPRECATE_EOF. */

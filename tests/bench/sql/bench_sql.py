@@ -8,7 +8,7 @@ reported as ratios.  Shared machines drift; ratios of interleaved runs hold.
 
 Usage: bench_sql.py [--seconds S] [--reps R] [--idle N] [--out docs/performance.md]
 Needs: pgbench, sysbench, PostgreSQL 15 and MariaDB 10.11 server binaries
-(scripts/install-bench-deps.sh), psycopg2, mysqlclient, asyncpg (the client venv).
+(`scripts/install-deps.sh postgresql-15 mariadb-server`), psycopg2, mysqlclient, asyncpg (the client venv).
 """
 import argparse
 import asyncio
