@@ -481,6 +481,7 @@ int session_execute(struct session *s, const char *sql, size_t len, size_t *used
 
 struct session_stmt {
 	struct session *s;
+	struct session_stmt *prev, *next; /* the session's statements */
 	enum plan_action action;
 	char *sql;                /* the client's text (a non-store plan is planned again when run) */
 	size_t sql_len;
@@ -506,6 +507,12 @@ struct session_portal {
 
 static void session_stmt_free(struct session_stmt *st)
 {
+	if (st->prev)
+		st->prev->next = st->next;
+	else if (st->s->stmts == st)
+		st->s->stmts = st->next;
+	if (st->next)
+		st->next->prev = st->prev;
 	if (st->cached)
 		store_finalize(st->cached);
 	for (int i = 0; i < st->ncols; i++)
@@ -587,6 +594,10 @@ int session_prepare(struct session *s, const char *sql, size_t len, struct sessi
 	}
 	st->bound.ncols = st->ncols;
 	st->bound.cols = st->cols;
+	st->next = s->stmts;
+	if (s->stmts)
+		s->stmts->prev = st;
+	s->stmts = st;
 	*out = st;
 	return 0;
 }
@@ -709,4 +720,25 @@ void session_portal_close(struct session_portal *p)
 	free(p);
 	if (--st->portals == 0 && st->closed)
 		session_stmt_free(st);
+}
+
+/*
+ * Outside a transaction, prepared statements give their compiled store
+ * statements back (the store keeps them compiled on its connection, and the
+ * next portal asks for them again), so nothing but an open portal, a cursor
+ * or connection-local state keeps the store connection from other sessions.
+ */
+void session_idle(struct session *s)
+{
+	if (!s)
+		return;
+	if (s->txn == TXN_IDLE) {
+		for (struct session_stmt *st = s->stmts; st; st = st->next) {
+			if (st->cached) {
+				store_finalize(st->cached);
+				st->cached = NULL;
+			}
+		}
+	}
+	store_idle(s->sc);
 }

@@ -24,6 +24,7 @@
  *   session_execute     run the first statement of a text; reports how much text it used
  *   session_txn_state   IDLE / OPEN / FAILED (PostgreSQL's I / T / E)
  *   session_cancel      interrupt the running statement (any thread)
+ *   session_idle        the client is waiting for nothing: release what can be shared
  */
 #ifndef ROSETTA_ENGINE_SESSION_H
 #define ROSETTA_ENGINE_SESSION_H
@@ -131,6 +132,8 @@ enum txn_state session_txn_state(const struct session *s);
 const char *session_user(const struct session *s);
 const char *session_database(const struct session *s);
 void session_cancel(struct session *s);
+/* Call when a request is fully answered (PostgreSQL's ReadyForQuery, MySQL's reply). */
+void session_idle(struct session *s);
 /* A session variable's value (SET or the dialect's default), NULL when unknown; and SET name = value. */
 const char *session_get_var(struct session *s, const char *name);
 int session_set_var(struct session *s, const char *name, const char *value, struct rerr *err);

@@ -33,6 +33,7 @@ struct session {
 	struct arena arena; /* the current statement's plan */
 	struct session_var *vars;
 	struct session_cursor *cursors; /* DECLAREd cursors (session_cursor.c) */
+	struct session_stmt *stmts;     /* prepared statements, for session_idle */
 };
 
 /* What a statement becomes before it runs. */

@@ -2,7 +2,9 @@
  * store.h — the storage interface under the engine.
  *
  * A store holds databases; a store_conn is one session's connection to one
- * database; a store_stmt is one prepared statement on it.  The engine uses
+ * database; a store_stmt is one prepared statement on it.  A store_conn
+ * need not be a backend connection of its own: between requests
+ * (store_idle) the SQLite backend lends its connection to other sessions.  The engine uses
  * only these calls, so the embedded SQLite backend (store_sqlite.c, the
  * default) and a later PostgreSQL-cluster backend are interchangeable.
  * Every call is synchronous; store_interrupt() is the one call that may
@@ -28,6 +30,7 @@
  *   store_finalize      release a statement
  *   store_exec          run a statement with no result (BEGIN, COMMIT, ...)
  *   store_interrupt     cancel what the connection is running
+ *   store_idle          the session is between requests: a backend may lend what it holds to others
  *   store_set_identity  the session's user and database, for SQL functions (current_user, ...)
  *   store_set_commit_listener  be told when a database's committed data changes
  */
@@ -67,6 +70,7 @@ struct store_ops {
 	void (*finalize)(struct store_stmt *st);
 	int (*exec)(struct store_conn *c, const char *sql, struct rerr *err);
 	void (*interrupt)(struct store_conn *c);
+	void (*idle)(struct store_conn *c);
 	int (*set_identity)(struct store_conn *c, const char *user, const char *database, struct rerr *err);
 	int (*set_variables)(struct store_conn *c, const char *(*get)(void *ctx, const char *name), void *ctx,
 			     struct rerr *err);
@@ -128,6 +132,7 @@ static inline void store_finalize(struct store_stmt *st) { st->conn->store->ops-
 static inline int store_exec(struct store_conn *c, const char *sql, struct rerr *err)
 { return c->store->ops->exec(c, sql, err); }
 static inline void store_interrupt(struct store_conn *c) { c->store->ops->interrupt(c); }
+static inline void store_idle(struct store_conn *c) { c->store->ops->idle(c); }
 /* rosetta_var(name): a session variable, answered by `get(ctx, name)` (NULL for unknown: SQL NULL). */
 static inline int store_set_variables(struct store_conn *c, const char *(*get)(void *ctx, const char *name), void *ctx,
 				      struct rerr *err)

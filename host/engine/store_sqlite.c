@@ -2,9 +2,22 @@
  * store_sqlite.c — the embedded store: one SQLite file per database.
  *
  * Layout: <dir>/<database>.db, each in WAL mode so that readers never block
- * the single writer.  Every session has its own sqlite3 connection
- * (SQLITE_OPEN_NOMUTEX: a connection is used by one thread at a time; only
- * sqlite3_interrupt() crosses threads, which SQLite allows).
+ * the single writer.
+ *
+ * Connections: a session's store_conn (struct sqlite_conn) is a handle, not
+ * a SQLite connection.  It borrows one (struct sqlite_db) from its
+ * database's pool on its first statement and gives it back when the session
+ * goes idle (store_idle, called between requests) with nothing tied to it:
+ * no open transaction, no live statement (a prepared statement or an open
+ * cursor keeps it), and no connection-local state (TEMP objects, PRAGMA,
+ * ATTACH pin it for the session's life).  So an idle session costs no file
+ * descriptors and no page cache, and 10,000 idle clients need only as many
+ * SQLite connections as are busy.  A SQLite connection is used by one thread
+ * at a time (SQLITE_OPEN_NOMUTEX); only sqlite3_interrupt() crosses threads,
+ * under the store's lock so it never reaches a connection another session
+ * has borrowed since.  The session-specific SQL functions (current_user,
+ * rosetta_var, ...) are registered once per SQLite connection and read the
+ * borrowing session; LAST_INSERT_ID() moves with the session.
  *
  * Durability: a COMMIT that returned has been fsynced, the same promise
  * PostgreSQL makes with fsync=on, synchronous_commit=on.  SQLite runs with
@@ -19,9 +32,12 @@
  */
 #include "engine/store.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <strings.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,22 +53,66 @@
 
 #define STORE_SQLITE_BUSY_MS 30000 /* PostgreSQL waits for a lock; this waits 30 s, then 55P03 */
 
+#define STORE_SQLITE_POOL_IDLE_MAX 32 /* idle SQLite connections kept per database */
+#define STORE_SQLITE_CACHE 32          /* compiled statements kept per SQLite connection */
+#define STORE_SQLITE_CACHE_TEXT 4096   /* longer texts (literal-laden INSERTs) are not kept */
+
+struct sqlite_conn;
+
+/* One SQLite connection to one database file, lent to one session at a time. */
+struct sqlite_db {
+	struct sqlite_db *next; /* in the pool's idle list */
+	sqlite3 *db;
+	/* Finished statements kept compiled, keyed by their text (sqlite3_sql), oldest first:
+	 * a session's prepared statements come back here between requests (session_idle). */
+	sqlite3_stmt *cache[STORE_SQLITE_CACHE];
+	uint32_t cache_hash[STORE_SQLITE_CACHE];
+	int ncache;
+	struct store_wal_waiter waiter; /* the busy handler's state (store_wal.c) */
+	struct sqlite_conn *owner;      /* the borrowing session; NULL while idle (store lock) */
+};
+
+/* The SQLite connections to one database file that no session holds. */
+struct sqlite_pool {
+	struct sqlite_pool *next;
+	struct sqlite_db *idle;
+	int nidle;
+	char path[PATH_MAX];
+};
+
 struct sqlite_store {
 	struct store base;
+	pthread_mutex_t lock; /* pools, and every sqlite_conn's `held` and sqlite_db's `owner` */
+	struct sqlite_pool *pools;
 	char dir[PATH_MAX];
 };
 
+/* A session's handle on a database (see the header comment). */
 struct sqlite_conn {
 	struct store_conn base;
-	sqlite3 *db;
-	struct store_wal_waiter waiter; /* the busy handler's state (store_wal.c) */
+	struct sqlite_pool *pool;
+	struct sqlite_db *held;  /* borrowed SQLite connection, or NULL; changed under the store lock */
+	int nstmts;              /* live statements: each keeps `held` */
+	int pinned;              /* connection-local state was created: keep `held` for good */
+	int64_t last_rowid;      /* LAST_INSERT_ID() while nothing is held */
+	char user[64];
+	char database[64];
+	const char *(*var_get)(void *ctx, const char *name);
+	void *var_ctx;
 };
 
 struct sqlite_stmt {
 	struct store_stmt base;
 	sqlite3_stmt *st;
 	int has_row;
+	int cacheable;  /* its text is its whole key: back to the cache when finalized */
+	uint32_t hash;
 };
+
+static sqlite3 *store_sqlite_handle(struct store_conn *base)
+{
+	return ((struct sqlite_conn *)base)->held->db;
+}
 
 static int store_sqlite_valid_name(const char *name)
 {
@@ -170,9 +230,68 @@ static int store_sqlite_error(sqlite3 *db, int rc, struct rerr *err)
 	return rerr_set(err, code, "%s", msg);
 }
 
+/* FNV-1a: the statement cache's key. */
+static uint32_t store_sqlite_hash(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)p[i]) * 16777619u;
+	return h;
+}
+
+static void store_sqlite_db_close(struct sqlite_db *d)
+{
+	for (int i = 0; i < d->ncache; i++)
+		sqlite3_finalize(d->cache[i]);
+	sqlite3_close_v2(d->db);
+	free(d);
+}
+
+/* A compiled statement for exactly this text, taken out of the cache; NULL when none. */
+static sqlite3_stmt *store_sqlite_cache_take(struct sqlite_db *d, const char *sql, size_t len, uint32_t hash)
+{
+	for (int i = d->ncache - 1; i >= 0; i--) {
+		const char *text = sqlite3_sql(d->cache[i]);
+		if (d->cache_hash[i] == hash && strlen(text) == len && !memcmp(text, sql, len)) {
+			sqlite3_stmt *st = d->cache[i];
+			memmove(&d->cache[i], &d->cache[i + 1], sizeof(d->cache[0]) * (size_t)(d->ncache - i - 1));
+			memmove(&d->cache_hash[i], &d->cache_hash[i + 1], sizeof(d->cache_hash[0]) * (size_t)(d->ncache - i - 1));
+			d->ncache--;
+			return st;
+		}
+	}
+	return NULL;
+}
+
+static void store_sqlite_cache_put(struct sqlite_db *d, sqlite3_stmt *st, uint32_t hash)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (d->ncache == STORE_SQLITE_CACHE) { /* the oldest goes */
+		sqlite3_finalize(d->cache[0]);
+		memmove(&d->cache[0], &d->cache[1], sizeof(d->cache[0]) * (STORE_SQLITE_CACHE - 1));
+		memmove(&d->cache_hash[0], &d->cache_hash[1], sizeof(d->cache_hash[0]) * (STORE_SQLITE_CACHE - 1));
+		d->ncache--;
+	}
+	d->cache[d->ncache] = st;
+	d->cache_hash[d->ncache++] = hash;
+}
+
 static void store_sqlite_close(struct store *base)
 {
-	free(base);
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	while (s->pools) {
+		struct sqlite_pool *p = s->pools;
+		s->pools = p->next;
+		while (p->idle) {
+			struct sqlite_db *d = p->idle;
+			p->idle = d->next;
+			store_sqlite_db_close(d);
+		}
+		free(p);
+	}
+	pthread_mutex_destroy(&s->lock);
+	free(s);
 }
 
 static int store_sqlite_database_exists(struct store *base, const char *name)
@@ -277,26 +396,106 @@ static int store_sqlite_create_database(struct store *base, const char *name, st
 	return 0;
 }
 
+static void store_sqlite_register_session_functions(sqlite3 *db, struct sqlite_db *d);
+
+/* The pool of a database file, created on first use.  Store lock held. */
+static struct sqlite_pool *store_sqlite_pool_for(struct sqlite_store *s, const char *path)
+{
+	for (struct sqlite_pool *p = s->pools; p; p = p->next)
+		if (!strcmp(p->path, path))
+			return p;
+	struct sqlite_pool *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	snprintf(p->path, sizeof(p->path), "%s", path);
+	p->next = s->pools;
+	s->pools = p;
+	return p;
+}
+
+static int store_sqlite_db_open(const char *path, struct sqlite_db **out, struct rerr *err)
+{
+	struct sqlite_db *d = calloc(1, sizeof(*d));
+	if (!d)
+		return rerr_set(err, ERR_INTERNAL, "out of memory");
+	if (store_sqlite_open_db(path, 0, &d->db, err) < 0) {
+		free(d);
+		return -1;
+	}
+	store_sqlite_register_session_functions(d->db, d);
+	d->waiter.wal = store_wal_for(path);
+	d->waiter.timeout_ms = STORE_SQLITE_BUSY_MS;
+	sqlite3_busy_handler(d->db, store_wal_busy, &d->waiter);
+	if (d->waiter.wal) {
+		sqlite3_wal_hook(d->db, store_sqlite_wal_hook, d->waiter.wal);
+		sqlite3_rollback_hook(d->db, store_sqlite_rollback_hook, d->waiter.wal);
+	}
+	*out = d;
+	return 0;
+}
+
+/* Make sure the session holds a SQLite connection: an idle one from the pool, or a new one. */
+static int store_sqlite_acquire(struct sqlite_conn *c, struct rerr *err)
+{
+	if (c->held)
+		return 0;
+	struct sqlite_store *s = (struct sqlite_store *)c->base.store;
+	struct sqlite_db *d;
+	pthread_mutex_lock(&s->lock);
+	d = c->pool->idle;
+	if (d) {
+		c->pool->idle = d->next;
+		c->pool->nidle--;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (!d && store_sqlite_db_open(c->pool->path, &d, err) < 0)
+		return -1;
+	sqlite3_set_last_insert_rowid(d->db, c->last_rowid);
+	pthread_mutex_lock(&s->lock);
+	d->next = NULL;
+	d->owner = c;
+	c->held = d;
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+/* Give the SQLite connection back (to the pool, or closed when the pool is full). */
+static void store_sqlite_give_back(struct sqlite_conn *c)
+{
+	struct sqlite_store *s = (struct sqlite_store *)c->base.store;
+	struct sqlite_db *d = c->held, *excess = NULL;
+	c->last_rowid = sqlite3_last_insert_rowid(d->db);
+	pthread_mutex_lock(&s->lock);
+	c->held = NULL;
+	d->owner = NULL;
+	if (c->pool->nidle < STORE_SQLITE_POOL_IDLE_MAX) {
+		d->next = c->pool->idle;
+		c->pool->idle = d;
+		c->pool->nidle++;
+	} else {
+		excess = d;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (excess)
+		store_sqlite_db_close(excess);
+}
+
 static int store_sqlite_connect(struct store *base, const char *database, struct store_conn **out,
 				struct rerr *err)
 {
+	struct sqlite_store *s = (struct sqlite_store *)base;
 	char path[PATH_MAX];
-	if (store_sqlite_path((struct sqlite_store *)base, database, path, sizeof(path)) < 0 ||
-	    access(path, F_OK) != 0)
+	if (store_sqlite_path(s, database, path, sizeof(path)) < 0 || access(path, F_OK) != 0)
 		return rerr_set(err, ERR_INVALID_CATALOG_NAME, "database \"%s\" does not exist", database);
 	struct sqlite_conn *c = calloc(1, sizeof(*c));
 	if (!c)
 		return rerr_set(err, ERR_INTERNAL, "out of memory");
-	if (store_sqlite_open_db(path, 0, &c->db, err) < 0) {
+	pthread_mutex_lock(&s->lock);
+	c->pool = store_sqlite_pool_for(s, path);
+	pthread_mutex_unlock(&s->lock);
+	if (!c->pool) {
 		free(c);
-		return -1;
-	}
-	c->waiter.wal = store_wal_for(path);
-	c->waiter.timeout_ms = STORE_SQLITE_BUSY_MS;
-	sqlite3_busy_handler(c->db, store_wal_busy, &c->waiter);
-	if (c->waiter.wal) {
-		sqlite3_wal_hook(c->db, store_sqlite_wal_hook, c->waiter.wal);
-		sqlite3_rollback_hook(c->db, store_sqlite_rollback_hook, c->waiter.wal);
+		return rerr_set(err, ERR_INTERNAL, "out of memory");
 	}
 	c->base.store = base;
 	*out = &c->base;
@@ -306,11 +505,47 @@ static int store_sqlite_connect(struct store *base, const char *database, struct
 static void store_sqlite_disconnect(struct store_conn *base)
 {
 	struct sqlite_conn *c = (struct sqlite_conn *)base;
-	/* A session that goes away inside a transaction loses it, as on any server. */
-	if (!sqlite3_get_autocommit(c->db))
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close_v2(c->db);
+	struct sqlite_db *d = c->held;
+	if (d) {
+		/* A session that goes away inside a transaction loses it, as on any server. */
+		if (!sqlite3_get_autocommit(d->db))
+			sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+		assert(c->nstmts == 0); /* the engine finalizes its statements first */
+		if (c->pinned) { /* its TEMP objects and settings die with it */
+			struct sqlite_store *s = (struct sqlite_store *)base->store;
+			pthread_mutex_lock(&s->lock);
+			c->held = NULL;
+			pthread_mutex_unlock(&s->lock);
+			store_sqlite_db_close(d);
+		} else {
+			store_sqlite_give_back(c);
+		}
+	}
 	free(c);
+}
+
+/* Between requests: give the SQLite connection back unless something ties the session to it. */
+static void store_sqlite_idle(struct store_conn *base)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)base;
+	if (c->held && !c->pinned && c->nstmts == 0 && sqlite3_get_autocommit(c->held->db))
+		store_sqlite_give_back(c);
+}
+
+/* Statements that leave state in the SQLite connection itself, not in the database. */
+static int store_sqlite_pins(const char *sql, size_t len)
+{
+	while (len > 0 && (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')) {
+		sql++;
+		len--;
+	}
+	static const char *const prefixes[] = {"PRAGMA", "ATTACH", "DETACH", "CREATE TEMP"};
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t n = strlen(prefixes[i]);
+		if (len >= n && !strncasecmp(sql, prefixes[i], n))
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -318,12 +553,21 @@ static void store_sqlite_disconnect(struct store_conn *base)
  * session's start-up, and most sessions never read them; so a connection
  * gets them when a statement fails for a missing table and they are not
  * there yet (never created, or created inside a transaction that rolled
- * back).  Returns 1 when they were just created: the caller retries once.
+ * back).  `err` gets the failure first (the probe below resets SQLite's
+ * message).  Returns 1 when they were just created: the caller retries once.
  */
-static int store_sqlite_catalog_missing(sqlite3 *db, int rc)
+static int store_sqlite_catalog_missing(sqlite3 *db, int rc, struct rerr *err)
 {
-	if (rc != SQLITE_ERROR || strncmp(sqlite3_errmsg(db), "no such table: ", 15) != 0)
+	store_sqlite_error(db, rc, err);
+	const char *msg = sqlite3_errmsg(db);
+	if (rc != SQLITE_ERROR || strncmp(msg, "no such table: ", 15) != 0)
 		return 0;
+	const char *name = msg + 15;
+	if (!strncmp(name, "temp.", 5) || !strncmp(name, "main.", 5))
+		name += 5;
+	if (strncmp(name, "pg_", 3) != 0 && strncmp(name, "information_schema_", 19) != 0 &&
+	    strncmp(name, "rosetta_", 8) != 0)
+		return 0; /* not a catalog's name (catalog_pg.c) */
 	if (sqlite3_table_column_metadata(db, "temp", "pg_namespace", NULL, NULL, NULL, NULL, NULL, NULL) ==
 	    SQLITE_OK)
 		return 0; /* they are there: the table is really missing */
@@ -341,12 +585,31 @@ static int store_sqlite_prepare(struct store_conn *base, const char *sql, size_t
 	const char *tail = NULL;
 	if (len > INT_MAX)
 		return rerr_set(err, ERR_PROGRAM_LIMIT_EXCEEDED, "statement too long");
-	int rc = sqlite3_prepare_v2(c->db, sql, (int)len, &st, &tail);
-	if (rc != SQLITE_OK && store_sqlite_catalog_missing(c->db, rc))
-		rc = sqlite3_prepare_v2(c->db, sql, (int)len, &st, &tail);
-	if (rc != SQLITE_OK)
-		return store_sqlite_error(c->db, rc, err);
-	*used = tail ? (size_t)(tail - sql) : len;
+	if (store_sqlite_acquire(c, err) < 0)
+		return -1;
+	sqlite3 *db = c->held->db;
+	int cacheable = len <= STORE_SQLITE_CACHE_TEXT;
+	uint32_t hash = cacheable ? store_sqlite_hash(sql, len) : 0;
+	if (cacheable && (st = store_sqlite_cache_take(c->held, sql, len, hash))) {
+		*used = len;
+	} else {
+		unsigned flags = cacheable ? SQLITE_PREPARE_PERSISTENT : 0;
+		int rc = sqlite3_prepare_v3(db, sql, (int)len, flags, &st, &tail);
+		if (rc != SQLITE_OK) {
+			if (!store_sqlite_catalog_missing(db, rc, err))
+				return -1;
+			rc = sqlite3_prepare_v3(db, sql, (int)len, flags, &st, &tail);
+			if (rc != SQLITE_OK)
+				return store_sqlite_error(db, rc, err);
+		}
+		*used = tail ? (size_t)(tail - sql) : len;
+		/* the key is sqlite3_sql(), the text up to `used`: only a text that is one statement */
+		cacheable = cacheable && *used == len;
+		if (st && store_sqlite_pins(sql, *used)) {
+			c->pinned = 1;
+			cacheable = 0;
+		}
+	}
 	if (!st) { /* only white space or comments */
 		*out = NULL;
 		return 0;
@@ -358,6 +621,9 @@ static int store_sqlite_prepare(struct store_conn *base, const char *sql, size_t
 	}
 	s->base.conn = base;
 	s->st = st;
+	s->cacheable = cacheable;
+	s->hash = hash;
+	c->nstmts++;
 	*out = &s->base;
 	return 0;
 }
@@ -373,7 +639,7 @@ static int store_sqlite_step(struct store_stmt *base, struct rerr *err)
 	s->has_row = 0;
 	if (rc == SQLITE_DONE)
 		return 0;
-	return store_sqlite_error(((struct sqlite_conn *)base->conn)->db, rc, err);
+	return store_sqlite_error(store_sqlite_handle(base->conn), rc, err);
 }
 
 static int store_sqlite_ncols(struct store_stmt *base)
@@ -518,65 +784,76 @@ static void store_sqlite_reset(struct store_stmt *base)
 
 static int64_t store_sqlite_changes(struct store_conn *base)
 {
-	return sqlite3_changes64(((struct sqlite_conn *)base)->db);
+	struct sqlite_conn *c = (struct sqlite_conn *)base;
+	return c->held ? sqlite3_changes64(c->held->db) : 0;
 }
 
 static void store_sqlite_finalize(struct store_stmt *base)
 {
 	struct sqlite_stmt *s = (struct sqlite_stmt *)base;
-	sqlite3_finalize(s->st);
+	struct sqlite_conn *c = (struct sqlite_conn *)base->conn;
+	if (s->cacheable)
+		store_sqlite_cache_put(c->held, s->st, s->hash);
+	else
+		sqlite3_finalize(s->st);
+	c->nstmts--;
 	free(s);
 }
 
 static int store_sqlite_exec(struct store_conn *base, const char *sql, struct rerr *err)
 {
-	sqlite3 *db = ((struct sqlite_conn *)base)->db;
+	struct sqlite_conn *c = (struct sqlite_conn *)base;
+	if (store_sqlite_acquire(c, err) < 0)
+		return -1;
+	if (store_sqlite_pins(sql, strlen(sql)))
+		c->pinned = 1;
+	sqlite3 *db = c->held->db;
 	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	if (rc != SQLITE_OK && store_sqlite_catalog_missing(db, rc))
+	if (rc != SQLITE_OK) {
+		if (!store_sqlite_catalog_missing(db, rc, err))
+			return -1;
 		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	}
 	return rc == SQLITE_OK ? 0 : store_sqlite_error(db, rc, err);
 }
 
-/* A SQL function returning the text it was registered with (user data). */
-static void store_sqlite_constant_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/*
+ * The session-specific SQL functions, registered once per SQLite connection
+ * (user data: the struct sqlite_db) and answering for the session that
+ * borrowed it.  Only the borrowing session's thread runs statements on it.
+ */
+static struct sqlite_conn *store_sqlite_owner(sqlite3_context *ctx)
+{
+	return ((struct sqlite_db *)sqlite3_user_data(ctx))->owner;
+}
+
+static void store_sqlite_current_user(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
 	(void)argv;
-	sqlite3_result_text(ctx, sqlite3_user_data(ctx), -1, SQLITE_TRANSIENT);
+	struct sqlite_conn *c = store_sqlite_owner(ctx);
+	sqlite3_result_text(ctx, c ? c->user : "", -1, SQLITE_TRANSIENT);
 }
 
-static int store_sqlite_set_identity(struct store_conn *base, const char *user, const char *database,
-				     struct rerr *err)
+static void store_sqlite_current_database(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sqlite3 *db = ((struct sqlite_conn *)base)->db;
-	static const char *const user_fns[] = {"rosetta_current_user", "current_user", "session_user", "user"};
-	static const char *const db_fns[] = {"current_database", "database"};
-	for (size_t i = 0; i < sizeof(user_fns) / sizeof(user_fns[0]); i++) {
-		char *u = sqlite3_mprintf("%s", user);
-		if (!u || sqlite3_create_function_v2(db, user_fns[i], 0, SQLITE_UTF8, u, store_sqlite_constant_text,
-						     NULL, NULL, sqlite3_free) != SQLITE_OK)
-			return rerr_set(err, ERR_INTERNAL, "could not register %s()", user_fns[i]);
-	}
-	for (size_t i = 0; i < sizeof(db_fns) / sizeof(db_fns[0]); i++) {
-		char *d = sqlite3_mprintf("%s", database);
-		if (!d || sqlite3_create_function_v2(db, db_fns[i], 0, SQLITE_UTF8, d, store_sqlite_constant_text, NULL,
-						     NULL, sqlite3_free) != SQLITE_OK)
-			return rerr_set(err, ERR_INTERNAL, "could not register %s()", db_fns[i]);
-	}
-	return 0;
+	(void)argc;
+	(void)argv;
+	struct sqlite_conn *c = store_sqlite_owner(ctx);
+	sqlite3_result_text(ctx, c ? c->database : "", -1, SQLITE_TRANSIENT);
 }
 
-struct store_sqlite_vars {
-	const char *(*get)(void *ctx, const char *name);
-	void *ctx;
-};
+static const char *store_sqlite_var_value(sqlite3_context *ctx, const char *name)
+{
+	struct sqlite_conn *c = store_sqlite_owner(ctx);
+	return c && c->var_get && name ? c->var_get(c->var_ctx, name) : NULL;
+}
 
+/* rosetta_var(name): a session variable, or NULL. */
 static void store_sqlite_var(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
-	struct store_sqlite_vars *v = sqlite3_user_data(ctx);
-	const char *name = (const char *)sqlite3_value_text(argv[0]);
-	const char *value = name ? v->get(v->ctx, name) : NULL;
+	const char *value = store_sqlite_var_value(ctx, (const char *)sqlite3_value_text(argv[0]));
 	if (value)
 		sqlite3_result_text(ctx, value, -1, SQLITE_TRANSIENT);
 	else
@@ -588,8 +865,7 @@ static void store_sqlite_connection_id(sqlite3_context *ctx, int argc, sqlite3_v
 {
 	(void)argc;
 	(void)argv;
-	struct store_sqlite_vars *v = sqlite3_user_data(ctx);
-	const char *value = v->get(v->ctx, "pseudo_thread_id");
+	const char *value = store_sqlite_var_value(ctx, "pseudo_thread_id");
 	sqlite3_result_int64(ctx, value ? strtoll(value, NULL, 10) : 0);
 }
 
@@ -598,30 +874,52 @@ static void store_sqlite_mysql_version(sqlite3_context *ctx, int argc, sqlite3_v
 {
 	(void)argc;
 	(void)argv;
-	struct store_sqlite_vars *v = sqlite3_user_data(ctx);
-	const char *value = v->get(v->ctx, "version");
+	const char *value = store_sqlite_var_value(ctx, "version");
 	sqlite3_result_text(ctx, value ? value : "8.0.40-rosetta", -1, SQLITE_TRANSIENT);
+}
+
+static void store_sqlite_register_session_functions(sqlite3 *db, struct sqlite_db *d)
+{
+	static const struct {
+		const char *name;
+		int nargs;
+		void (*fn)(sqlite3_context *, int, sqlite3_value **);
+	} fns[] = {
+		{"rosetta_current_user", 0, store_sqlite_current_user},
+		{"current_user", 0, store_sqlite_current_user},
+		{"session_user", 0, store_sqlite_current_user},
+		{"user", 0, store_sqlite_current_user},
+		{"current_database", 0, store_sqlite_current_database},
+		{"database", 0, store_sqlite_current_database},
+		/* not deterministic: SET changes the answer between statements */
+		{"rosetta_var", 1, store_sqlite_var},
+		{"connection_id", 0, store_sqlite_connection_id},
+		{"rosetta_mysql_version", 0, store_sqlite_mysql_version},
+	};
+	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
+		if (sqlite3_create_function_v2(db, fns[i].name, fns[i].nargs, SQLITE_UTF8, d, fns[i].fn, NULL, NULL,
+					       NULL) != SQLITE_OK)
+			log_warn("sqlite_function_failed", "name=%s error=\"%s\"", fns[i].name, sqlite3_errmsg(db));
+}
+
+static int store_sqlite_set_identity(struct store_conn *base, const char *user, const char *database,
+				     struct rerr *err)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)base;
+	if (strlen(user) >= sizeof(c->user) || strlen(database) >= sizeof(c->database))
+		return rerr_set(err, ERR_PROGRAM_LIMIT_EXCEEDED, "identifier too long");
+	snprintf(c->user, sizeof(c->user), "%s", user);
+	snprintf(c->database, sizeof(c->database), "%s", database);
+	return 0;
 }
 
 static int store_sqlite_set_variables(struct store_conn *base, const char *(*get)(void *ctx, const char *name),
 				      void *vctx, struct rerr *err)
 {
-	sqlite3 *db = ((struct sqlite_conn *)base)->db;
-	struct store_sqlite_vars *v = sqlite3_malloc(sizeof(*v));
-	if (!v)
-		return rerr_set(err, ERR_INTERNAL, "out of memory");
-	v->get = get;
-	v->ctx = vctx;
-	/* not deterministic: SET changes the answer between statements */
-	if (sqlite3_create_function_v2(db, "rosetta_var", 1, SQLITE_UTF8, v, store_sqlite_var, NULL, NULL,
-				       sqlite3_free) != SQLITE_OK)
-		return rerr_set(err, ERR_INTERNAL, "could not register rosetta_var()");
-	if (sqlite3_create_function_v2(db, "connection_id", 0, SQLITE_UTF8, v, store_sqlite_connection_id, NULL, NULL,
-				       NULL) != SQLITE_OK)
-		return rerr_set(err, ERR_INTERNAL, "could not register connection_id()");
-	if (sqlite3_create_function_v2(db, "rosetta_mysql_version", 0, SQLITE_UTF8, v, store_sqlite_mysql_version, NULL,
-				       NULL, NULL) != SQLITE_OK)
-		return rerr_set(err, ERR_INTERNAL, "could not register rosetta_mysql_version()");
+	(void)err;
+	struct sqlite_conn *c = (struct sqlite_conn *)base;
+	c->var_get = get;
+	c->var_ctx = vctx;
 	return 0;
 }
 
@@ -645,9 +943,15 @@ static int store_sqlite_list_databases(struct store *base, struct buf *out)
 	return n;
 }
 
+/* From another thread: only the SQLite connection the session holds now. */
 static void store_sqlite_interrupt(struct store_conn *base)
 {
-	sqlite3_interrupt(((struct sqlite_conn *)base)->db);
+	struct sqlite_conn *c = (struct sqlite_conn *)base;
+	struct sqlite_store *s = (struct sqlite_store *)base->store;
+	pthread_mutex_lock(&s->lock);
+	if (c->held)
+		sqlite3_interrupt(c->held->db);
+	pthread_mutex_unlock(&s->lock);
 }
 
 static const struct store_ops store_sqlite_ops = {
@@ -671,6 +975,7 @@ static const struct store_ops store_sqlite_ops = {
 	.finalize = store_sqlite_finalize,
 	.exec = store_sqlite_exec,
 	.interrupt = store_sqlite_interrupt,
+	.idle = store_sqlite_idle,
 	.set_identity = store_sqlite_set_identity,
 	.set_variables = store_sqlite_set_variables,
 	.list_databases = store_sqlite_list_databases,
@@ -689,6 +994,7 @@ struct store *store_open_sqlite(const char *dir, struct rerr *err)
 		return NULL;
 	}
 	s->base.ops = &store_sqlite_ops;
+	pthread_mutex_init(&s->lock, NULL);
 	strcpy(s->dir, dir);
 	log_info("store_open", "backend=sqlite dir=%s sqlite=%s", dir, sqlite3_libversion());
 	return &s->base;

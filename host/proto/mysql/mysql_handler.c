@@ -394,9 +394,8 @@ static int mysql_packet(struct conn *c, struct mysql_conn *mc, const struct mysq
 	}
 }
 
-static int mysql_input(struct conn *c)
+static int mysql_input_packets(struct conn *c, struct mysql_conn *mc)
 {
-	struct mysql_conn *mc = c->proto_state;
 	while (buf_unread(&c->in) > 0 && !(c->want & (CONN_WANT_CLOSE | CONN_WANT_TLS))) {
 		size_t max = mc->state == MY_COMMAND || mc->state == MY_INFILE ? MYSQL_PACKET_MAX : MYSQL_AUTH_PACKET_MAX;
 		struct mysql_packet pk;
@@ -425,6 +424,14 @@ static int mysql_input(struct conn *c)
 			return -1;
 	}
 	return 0;
+}
+
+static int mysql_input(struct conn *c)
+{
+	struct mysql_conn *mc = c->proto_state;
+	int rc = mysql_input_packets(c, mc);
+	session_idle(mc->session); /* lend the store connection out while the client thinks */
+	return rc;
 }
 
 /* From the loop thread while a worker runs input(): the session outlives the call. */

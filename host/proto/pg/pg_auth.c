@@ -143,6 +143,11 @@ static int pg_auth_complete(struct conn *c, struct pg_conn *pc)
 		pg_put_error(&c->out, &err, 0, 1);
 		return -1;
 	}
+	/* a startup parameter is the session's setting, as SET would make it */
+	if (pc->application_name[0] && session_set_var(pc->session, "application_name", pc->application_name, &err) < 0) {
+		pg_put_error(&c->out, &err, 0, 1);
+		return -1;
+	}
 	static const char *const fixed[][2] = {
 		{"server_version", "15.0"},
 		{"server_encoding", "UTF8"},

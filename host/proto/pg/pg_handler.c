@@ -66,9 +66,8 @@ static int pg_ready_message(struct conn *c, struct pg_conn *pc, const struct pg_
 	}
 }
 
-static int pg_input(struct conn *c)
+static int pg_input_messages(struct conn *c, struct pg_conn *pc)
 {
-	struct pg_conn *pc = c->proto_state;
 	while (buf_unread(&c->in) > 0 && !(c->want & (CONN_WANT_CLOSE | CONN_WANT_TLS))) {
 		struct pg_msg m;
 		ssize_t n;
@@ -118,6 +117,14 @@ static int pg_input(struct conn *c)
 			return -1;
 	}
 	return 0;
+}
+
+static int pg_input(struct conn *c)
+{
+	struct pg_conn *pc = c->proto_state;
+	int rc = pg_input_messages(c, pc);
+	session_idle(pc->session); /* lend the store connection out while the client thinks */
+	return rc;
 }
 
 /* From the loop thread while a worker runs input(): the session outlives the call. */
