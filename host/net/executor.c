@@ -7,6 +7,7 @@
  */
 #include "net/executor.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
@@ -18,6 +19,7 @@ static struct executor_job *executor_head, *executor_tail;
 static int executor_stopping;
 static pthread_t *executor_threads;
 static int executor_nthreads;
+static atomic_int executor_queued; /* jobs in the queue */
 
 static void executor_post(struct executor_job *job)
 {
@@ -50,6 +52,7 @@ static void *executor_worker(void *arg)
 		executor_head = job->next;
 		if (!executor_head)
 			executor_tail = NULL;
+		atomic_fetch_sub_explicit(&executor_queued, 1, memory_order_relaxed);
 		pthread_mutex_unlock(&executor_mu);
 		job->run(job);
 		executor_post(job);
@@ -92,8 +95,14 @@ void executor_submit(struct executor_job *job)
 	else
 		executor_head = job;
 	executor_tail = job;
+	atomic_fetch_add_explicit(&executor_queued, 1, memory_order_relaxed);
 	pthread_cond_signal(&executor_cv);
 	pthread_mutex_unlock(&executor_mu);
+}
+
+int executor_backlog(void)
+{
+	return atomic_load_explicit(&executor_queued, memory_order_relaxed) > 0;
 }
 
 int executor_mailbox_init(struct executor_mailbox *m)

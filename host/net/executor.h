@@ -11,6 +11,7 @@
  * INTERFACE ROUTINES
  *   executor_start / executor_stop   the worker threads
  *   executor_submit                  queue a job (FIFO); any thread
+ *   executor_backlog                 are jobs waiting for a worker?  any thread, a hint
  *   executor_mailbox_*               a loop's completion queue and its eventfd
  *
  * Ownership: a submitted job belongs to the executor until it is posted to
@@ -38,6 +39,8 @@ struct executor_mailbox {
 int executor_start(int nworkers);
 void executor_stop(void);
 void executor_submit(struct executor_job *job);
+/* Nonzero while jobs wait for a worker (read without the lock: a hint, not a promise). */
+int executor_backlog(void);
 
 int executor_mailbox_init(struct executor_mailbox *m);
 void executor_mailbox_destroy(struct executor_mailbox *m);

@@ -20,6 +20,14 @@
  *   4. While `busy`, only the worker touches c.in, c.out, wire, the TLS
  *      state and the handler's state; the loop touches none of them and
  *      frees nothing (a destroy while busy is deferred to the job's return).
+ *   4a. A worker that has sent its reply may read the next request itself
+ *      (sconn_linger) — still under invariant 4, so `in` and `active_ms`
+ *      are its own until the job returns.
+ *   5. A handler's long result does not pile up in c.out: past CONN_DRAIN_AT
+ *      it calls c.drain (sconn_drain), which, on the worker and under
+ *      invariant 4, encodes and writes the socket until `wire` is empty,
+ *      waiting in poll() while the peer is slow.  The loop never waits on a
+ *      peer; a worker does, for its own connection only.
  */
 #include "net/server.h"
 
@@ -27,6 +35,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
@@ -49,6 +58,10 @@
 #define SCONN_WIRE_HIGH (4u << 20)
 #define SCONN_WIRE_LOW (1u << 20)
 #define SERVER_TICK_MS 100
+#define SCONN_DRAIN_POLL_MS 100 /* how often a worker waiting on a slow peer looks at shutdown */
+#define SCONN_LINGER_US 50       /* a worker's wait for the same client's next request ... */
+#define SCONN_LINGER_WAITS 4     /* ... repeated while no other job waits for a worker */
+#define SCONN_LINGER_ROUNDS 64   /* requests served in a row before the loop sees the connection */
 
 struct server_loop;
 
@@ -291,6 +304,61 @@ static void sconn_send_now(struct sconn *s)
 }
 
 /*
+ * conn.drain: send everything the handler has produced so far, from the worker
+ * running input() (invariant 4 makes c.out, wire and the TLS state ours), so a
+ * large result streams out instead of being held whole.  Blocks in poll() while
+ * the socket is full — the peer reads at its own pace, as a PostgreSQL backend
+ * waits on a slow client.  Gives up when the peer is gone (a send error: reset,
+ * broken pipe), when the server is stopping, or when the peer took nothing for
+ * idle-timeout (when set); then the output is discarded, CONN_WANT_CLOSE set,
+ * and -1 returned, so the handler fails its statement and the connection closes
+ * (its transaction rolls back in the handler's close).  Cost: one send() per
+ * CONN_DRAIN_AT bytes when the peer keeps up.
+ */
+static int sconn_drain(struct conn *c)
+{
+	struct sconn *s = (struct sconn *)((char *)c - offsetof(struct sconn, c));
+	if (!s->busy)
+		return 0; /* not from input() on a worker: leave the bytes to the loop */
+	const char *why = NULL;
+	if (c->want & CONN_WANT_CLOSE)
+		why = "closing";
+	else if (sconn_encode(s) < 0)
+		why = "tls-error";
+	int64_t idle_ms = (int64_t)c->env->cfg->idle_timeout_s * 1000;
+	int64_t progress_ms = server_now_ms();
+	while (!why && buf_unread(&s->wire) > 0) {
+		ssize_t n = send(s->io.fd, buf_rptr(&s->wire), buf_unread(&s->wire), MSG_NOSIGNAL);
+		if (n > 0) {
+			buf_consume(&s->wire, (size_t)n);
+			progress_ms = server_now_ms();
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+			why = "write-error";
+		} else if (server_stopping) {
+			why = "shutdown";
+		} else if (idle_ms > 0 && server_now_ms() - progress_ms >= idle_ms) {
+			why = "idle-timeout";
+		} else {
+			struct pollfd p = {.fd = s->io.fd, .events = POLLOUT};
+			poll(&p, 1, SCONN_DRAIN_POLL_MS); /* an error or hang-up shows in the next send */
+		}
+	}
+	if (!why) {
+		buf_reset(&s->wire);
+		return 0;
+	}
+	log_info("result_abandoned", "conn=%llu peer=%s reason=%s", (unsigned long long)c->id, c->peer, why);
+	buf_reset(&c->out);
+	buf_reset(&s->wire);
+	c->want |= CONN_WANT_CLOSE;
+	return -1;
+}
+
+/*
  * On a worker: the handler consumes what has arrived, and the reply goes to
  * the socket from here.  While `busy` the loop touches neither `wire` nor the
  * TLS state (invariant 4), so the worker may; sending now spares the reply a
@@ -298,14 +366,53 @@ static void sconn_send_now(struct sconn *s)
  * the socket does not take, and a reply that must precede a TLS handshake,
  * the loop sends when the job comes back.
  */
+static int sconn_read(struct sconn *s);
+
+/*
+ * After its reply went out, a worker waits a little for the same client's
+ * next request and serves it too: a client in a request-reply loop (pgbench,
+ * an ORM's statements one after another) then skips the trip through the
+ * loop thread — the epoll re-arm, the eventfd and two thread wake-ups, which
+ * cost more than a point query.  Only while no other job waits for a worker,
+ * in SCONN_LINGER_US sleeps in ppoll (never a spin), and for at most
+ * SCONN_LINGER_ROUNDS requests in a row.  1 when there is input to serve.
+ */
+static int sconn_linger(struct sconn *s, int round)
+{
+	if (round >= SCONN_LINGER_ROUNDS || server_stopping || !s->routed || s->c.want ||
+	    buf_unread(&s->wire) > 0)
+		return 0;
+	for (int i = 0; i < SCONN_LINGER_WAITS && !executor_backlog(); i++) {
+		struct pollfd p = {.fd = s->io.fd, .events = POLLIN};
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = SCONN_LINGER_US * 1000L};
+		int n = ppoll(&p, 1, &ts, NULL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (n > 0 && !(p.revents & POLLIN)))
+			return 0; /* an error or hang-up: the loop deals with it */
+		if (n == 0)
+			continue;
+		size_t before = buf_unread(&s->c.in);
+		if (sconn_read(s) < 0)
+			return 0; /* the peer closed: the loop hears it too */
+		return buf_unread(&s->c.in) > before;
+	}
+	return 0;
+}
+
 static void sconn_run_input(struct executor_job *job)
 {
 	struct sconn *s = (struct sconn *)((char *)job - offsetof(struct sconn, job));
-	if (s->c.proto->input(&s->c) < 0)
-		s->c.want |= CONN_WANT_CLOSE;
-	buf_compact(&s->c.in);
-	if (!(s->c.want & CONN_WANT_TLS) && sconn_encode(s) == 0)
+	for (int round = 0;; round++) {
+		if (s->c.proto->input(&s->c) < 0)
+			s->c.want |= CONN_WANT_CLOSE;
+		buf_compact(&s->c.in);
+		if ((s->c.want & CONN_WANT_TLS) || sconn_encode(s) < 0)
+			return;
 		sconn_send_now(s);
+		if (!sconn_linger(s, round))
+			return;
+	}
 }
 
 /* Route if needed, then hand the input to a worker; output follows in server_on_mailbox. */
@@ -490,6 +597,7 @@ static void server_on_accept(struct loop *l, struct loop_io *io, unsigned ev)
 		s->io.fd = fd;
 		s->io.cb = sconn_on_io;
 		s->io.data = s;
+		s->c.drain = sconn_drain;
 		s->created_ms = s->active_ms = server_now_ms();
 		if (loop_add(l, &s->io, LOOP_READ) < 0) {
 			close(fd);

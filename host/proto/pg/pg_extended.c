@@ -318,7 +318,9 @@ struct pg_exec_ctx {
 static int pg_exec_row(void *ctx, int n, const struct rvalue *vals)
 {
 	struct pg_exec_ctx *x = ctx;
-	return pg_put_data_row(&x->c->out, n, x->pp->types, vals, &x->pp->fmt, &x->err);
+	if (pg_put_data_row(&x->c->out, n, x->pp->types, vals, &x->pp->fmt, &x->err) < 0)
+		return -1;
+	return conn_out_drain(x->c) < 0 ? -1 : 0; /* a long Execute streams out (conn.h) */
 }
 
 static void pg_exec_notice(void *ctx, const struct rerr *e)

@@ -5,7 +5,8 @@
  * then CommandComplete; the first error ends the text with ErrorResponse.
  * ReadyForQuery follows in every case, carrying the transaction status.
  * Rows are encoded straight into the connection's output as the session
- * produces them.
+ * produces them, and handed to the transport every CONN_DRAIN_AT bytes
+ * (conn_out_drain), so a result of any size streams out.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,7 +35,9 @@ static int pg_sink_columns(void *ctx, int n, const struct column_desc *cols)
 static int pg_sink_row(void *ctx, int n, const struct rvalue *vals)
 {
 	struct pg_row_ctx *rc = ctx;
-	return pg_put_data_row(&rc->c->out, n, rc->types, vals, &rc->text, &rc->err);
+	if (pg_put_data_row(&rc->c->out, n, rc->types, vals, &rc->text, &rc->err) < 0)
+		return -1;
+	return conn_out_drain(rc->c) < 0 ? -1 : 0;
 }
 
 static void pg_sink_notice(void *ctx, const struct rerr *e)

@@ -76,3 +76,31 @@ test('rowMode array on a cursor', async () => {
   assert.deepEqual(await cursor.read(10), [[42, 'row 42']]);
   await cursor.close();
 });
+
+test('100k rows through one cursor in batches of 1000: count and checksum', async () => {
+  const n = 100000;
+  await client.query('BEGIN');
+  const cursor = client.query(new Cursor(
+    "SELECT i, 'payload ' || i AS label FROM generate_series(1, $1::int) s(i)", [n], { rowMode: 'array' }));
+  let count = 0;
+  let sum = 0;
+  let labelBytes = 0;
+  for (;;) {
+    const rows = await cursor.read(1000);
+    if (rows.length === 0) break;
+    assert.ok(rows.length <= 1000, 'a batch is at most what was asked for');
+    for (const [i, label] of rows) {
+      count += 1;
+      sum += i;
+      labelBytes += label.length;
+      if (label !== `payload ${i}`) assert.fail(`row ${count}: ${label}`);
+    }
+  }
+  await cursor.close();
+  await client.query('COMMIT');
+  assert.equal(count, n);
+  assert.equal(sum, (n * (n + 1)) / 2);
+  let digits = 0;
+  for (let i = 1; i <= n; i++) digits += String(i).length;
+  assert.equal(labelBytes, 'payload '.length * n + digits);
+});

@@ -1,12 +1,22 @@
-"""SQL-level cursors (DECLARE / FETCH / MOVE / CLOSE) from psycopg2 and psycopg 3.
+"""Server-side cursors: SQL-level ones (DECLARE / FETCH / MOVE / CLOSE) from psycopg2,
+psycopg 3, SQLAlchemy's stream_results and psql's FETCH_COUNT, and protocol-level
+portals read with Execute row limits from asyncpg.
 
 A cursor is a session portal: FETCH steps the store statement, so a cursor over
 a result far larger than memory keeps the server's memory flat.
 """
+import asyncio
+import os
+import subprocess
+import threading
+
+import asyncpg
 import psycopg
 import psycopg2
 import psycopg2.errors
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 WIDE = 4000        # bytes of payload per row
 ROWS = 100_000     # ~400 MB of rows if the server built the result in memory
@@ -103,3 +113,125 @@ def test_psycopg3_server_side_cursor(server):
             assert first == [(1, 2), (2, 4), (3, 6)]
             rest = cur.fetchall()
             assert len(rest) == 1997 and rest[-1] == (2000, 4000)
+
+
+# ---- 100k rows through each client's server-side cursor ---------------------
+#
+# Every client below reads a 100k-row, ~100 MB result through its own kind of
+# server-side cursor (a portal read with Execute row limits, or DECLARE/FETCH)
+# from conftest's `lean_server` (small ASan quarantine, so its RSS means
+# something in sanitizer builds too): count and checksum must match, and the
+# server's RSS must not grow by more than a quarter of the result.
+
+CURSOR_ROWS = 100_000
+CURSOR_PAD = 1000
+CURSOR_QUERY = (f"select i, repeat('x', {CURSOR_PAD}) || i as payload "
+                f"from generate_series(1, {CURSOR_ROWS}) s(i)")
+CURSOR_BYTES = CURSOR_ROWS * CURSOR_PAD
+
+
+class RssPeak:
+    """Samples a process's RSS on a thread while the block runs; .growth_mb is peak minus start."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.base = self.peak = rss_kb(pid)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self):
+        while not self.done.wait(0.02):
+            self.peak = max(self.peak, rss_kb(self.pid))
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+        self.peak = max(self.peak, rss_kb(self.pid))
+
+    def assert_bounded(self):
+        growth_mb = (self.peak - self.base) / 1024
+        limit_mb = CURSOR_BYTES / 4 / 2**20
+        assert growth_mb < limit_mb, f"server RSS grew {growth_mb:.0f} MB over a {limit_mb * 4:.0f} MB result"
+
+
+class Checksum:
+    def __init__(self):
+        self.count = self.total = 0
+
+    def add(self, i, payload):
+        self.count += 1
+        self.total += i
+        if payload != "x" * CURSOR_PAD + str(i):
+            raise AssertionError(f"row {self.count}: {payload[:20]!r}...")
+
+    def check(self):
+        assert self.count == CURSOR_ROWS
+        assert self.total == CURSOR_ROWS * (CURSOR_ROWS + 1) // 2
+
+
+def test_asyncpg_cursor_over_100k_rows(lean_server):
+    async def body():
+        conn = await asyncpg.connect(host="127.0.0.1", port=lean_server.pg_port, user="demo", password="demo",
+                                     database="demo", ssl="require")
+        try:
+            await conn.fetchval("select 1")
+            sums = Checksum()
+            with RssPeak(lean_server.proc.pid) as peak:
+                async with conn.transaction():
+                    # a portal read 1000 rows per Execute (PortalSuspended between batches)
+                    async for i, payload in conn.cursor(CURSOR_QUERY, prefetch=1000):
+                        sums.add(i, payload)
+            sums.check()
+            peak.assert_bounded()
+            async with conn.transaction():  # and the explicit form: fetch(n) resumes the portal
+                cur = await conn.cursor("select i from generate_series(1, 10) s(i)")
+                assert [r[0] for r in await cur.fetch(3)] == [1, 2, 3]
+                assert [r[0] for r in await cur.fetch(4)] == [4, 5, 6, 7]
+                assert [r[0] for r in await cur.fetch(10)] == [8, 9, 10]
+        finally:
+            await conn.close()
+    asyncio.run(body())
+
+
+@pytest.mark.parametrize("driver", ["psycopg2", "psycopg"])
+def test_sqlalchemy_stream_results_over_100k_rows(lean_server, driver):
+    eng = sa.create_engine(f"postgresql+{driver}://demo:demo@127.0.0.1:{lean_server.pg_port}/demo?sslmode=require")
+    try:
+        with eng.connect() as conn:
+            conn.execute(sa.text("select 1"))
+            sums = Checksum()
+            with RssPeak(lean_server.proc.pid) as peak:
+                # stream_results: a named (server-side) cursor; yield_per: fetched 1000 rows at a time
+                result = conn.execution_options(stream_results=True, yield_per=1000).execute(sa.text(CURSOR_QUERY))
+                for i, payload in result:
+                    sums.add(i, payload)
+            sums.check()
+            peak.assert_bounded()
+            conn.commit()
+        with Session(eng) as session:  # the ORM spelling: Query.yield_per over a text select
+            stmt = sa.select(sa.column("i")).select_from(sa.text("generate_series(1, 2500) s(i)"))
+            seen = [row.i for row in session.execute(stmt, execution_options={"yield_per": 100})]
+            assert seen == list(range(1, 2501))
+    finally:
+        eng.dispose()
+
+
+def test_psql_fetch_count_over_100k_rows(lean_server):
+    """psql with FETCH_COUNT reads a query through DECLARE / FETCH FORWARD 1000 in a transaction."""
+    env = dict(os.environ, PGPASSWORD="demo", PGCONNECT_TIMEOUT="10")
+    conninfo = f"host=127.0.0.1 port={lean_server.pg_port} user=demo dbname=demo sslmode=require gssencmode=disable"
+    script = f"\\set FETCH_COUNT 1000\n{CURSOR_QUERY};\n"
+    with RssPeak(lean_server.proc.pid) as peak:
+        r = subprocess.run(["psql", conninfo, "-X", "-At", "-v", "ON_ERROR_STOP=1"], input=script,
+                           capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr
+    sums = Checksum()
+    for line in r.stdout.splitlines():
+        i, payload = line.split("|")
+        sums.add(int(i), payload)
+    sums.check()
+    peak.assert_bounded()
