@@ -153,6 +153,7 @@ static int p_window(struct parser *p, struct ast_window **out)
 static int p_trim_from(struct parser *p, size_t off, struct ast_expr **out)
 {
 	size_t save = p->i;
+	int save_nparams = p->nparams, save_max = p->max_ordinal, save_auto = p->next_auto;
 	p_next(p); /* ( */
 	const char *fn = "trim";
 	if (p_accept(p, "both"))
@@ -168,7 +169,10 @@ static int p_trim_from(struct parser *p, size_t off, struct ast_expr **out)
 		if (!p_is(p, "from")) { /* plain trim(x [, chars]): an ordinary call */
 			if (strcmp(fn, "trim"))
 				return p_syntax(p);
-			p->i = save;
+			p->i = save; /* parsed again as a call: its parameters are counted again */
+			p->nparams = save_nparams;
+			p->max_ordinal = save_max;
+			p->next_auto = save_auto;
 			return 1;
 		}
 	}

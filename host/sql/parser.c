@@ -561,6 +561,7 @@ int p_statement(struct parser *p, struct ast_stmt *s)
 	if (p_is(p, "with")) {
 		/* WITH ... INSERT/UPDATE/DELETE: find the statement after the CTEs */
 		size_t save = p->i;
+		int save_nparams = p->nparams, save_max = p->max_ordinal, save_auto = p->next_auto;
 		int rec, n;
 		struct ast_cte *v;
 		if (p_with(p, &rec, &n, &v) < 0)
@@ -573,7 +574,10 @@ int p_statement(struct parser *p, struct ast_stmt *s)
 		else if (p_is(p, "delete"))
 			r = p_delete(p, s);
 		else {
-			p->i = save;
+			p->i = save; /* parsed again: its parameters are counted again */
+			p->nparams = save_nparams;
+			p->max_ordinal = save_max;
+			p->next_auto = save_auto;
 			return p_select_stmt(p, s);
 		}
 		if (r < 0)

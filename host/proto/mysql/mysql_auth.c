@@ -16,7 +16,8 @@
  *   SHA256(SHA256(password)) == stored --> OK, else ERR 1045
  *
  * A client that starts with another plugin (sha256_password, mysql_clear_password,
- * ed25519, ...) gets an AuthSwitchRequest to caching_sha2_password.  An unknown
+ * ed25519, ...), or with mysql_native_password for a user who has no native
+ * verifier, gets an AuthSwitchRequest to caching_sha2_password.  An unknown
  * user is refused exactly like a wrong password, after the same exchange, so a
  * failed login never tells which user names exist.  The RSA key pair is made
  * once per server start, on first use.
@@ -276,7 +277,10 @@ static int mysql_auth_token(struct conn *c, struct mysql_conn *mc, struct mysql_
 	if (!strcmp(plugin, MYSQL_PLUGIN_NATIVE) && tlen > 0) { /* empty: a client without the plugin; switch */
 		if (u && u->has_mysql_native && mysql_native_check(u->mysql_native, mc->scramble, tok, tlen))
 			return mysql_auth_done(c, mc, a);
-		return mysql_auth_fail(c, mc, a, u ? "bad-password" : "unknown-user");
+		/* an account with only a caching_sha2 verifier is asked to switch, as MySQL asks a client
+		 * of an account on caching_sha2_password (Connector/J always starts with the native plugin) */
+		if (!(u && !u->has_mysql_native && u->has_sha256x2 && !a->switched))
+			return mysql_auth_fail(c, mc, a, u ? "bad-password" : "unknown-user");
 	}
 	if (!strcmp(plugin, MYSQL_PLUGIN_SHA2)) {
 		int cache = !c->env || !c->env->cfg || c->env->cfg->mysql_auth_cache;

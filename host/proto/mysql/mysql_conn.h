@@ -78,6 +78,19 @@ void mysql_put_columns(struct buf *out, struct mysql_conn *mc, int n, const stru
 int mysql_stmt_command(struct conn *c, struct mysql_conn *mc, const uint8_t *p, size_t n);
 void mysql_stmt_close_all(struct mysql_conn *mc);
 
+/* mysql_errors.c: write ERR for `err`, raised by statement sql[0..len) (NULL when not known) run
+ * with `params` (a prepared statement's values, or NULL), in MySQL's errno and words: 1062
+ * "Duplicate entry 'v' for key 't.k'", 1051 for DROP TABLE of a missing table, 1146 "Table 'db.t'
+ * doesn't exist"; other errors as mysql_put_err() writes them.  May run catalog queries. */
+void mysql_put_stmt_err(struct conn *c, struct mysql_conn *mc, const struct rerr *err, const char *sql, size_t len,
+			const struct rvalue *params, int nparams);
+
+/* mysql_changed.c: when sql[0..len) is a single-table UPDATE, run it counting MySQL's way: returns 1
+ * with *rc = session_execute's result (res->rows = rows changed, *matched = rows matched); 0 when
+ * the statement is not one it handles (nothing ran). */
+int mysql_update_text(struct mysql_conn *mc, const char *sql, size_t len, const struct result_sink *sink,
+		      struct stmt_result *res, struct rerr *err, uint64_t *matched, int *rc);
+
 /* mysql_infile.c: LOAD DATA LOCAL INFILE.  mysql_infile_start returns 0 when `sql` is
  * not one (nothing written), 1 when the request for the file was sent (state INFILE),
  * -1 on error (ERR written). */

@@ -65,7 +65,7 @@ static int mysql_sink_row(void *ctx, int n, const struct rvalue *vals)
 	for (int i = 0; i < n; i++)
 		mysql_put_text_value(out, i < rs->ncols ? rs->types[i] : RT_TEXT, &vals[i]);
 	mysql_packet_end(out, at, &rs->mc->seq);
-	return 0;
+	return conn_out_drain(rs->c) < 0 ? -1 : 0; /* a long result streams out (conn.h) */
 }
 
 static void mysql_sink_notice(void *ctx, const struct rerr *e)
@@ -383,6 +383,8 @@ static int mysql_query_text(struct conn *c, struct mysql_conn *mc, const char *s
 		rs.warnings = 0;
 		mc->questions++;
 		size_t end = mysql_statement_end(sql, len, pos);
+		if (end > len)
+			end = len; /* an unterminated quote runs to the end */
 		int failed;
 		int more_guess = mysql_skip_space(sql, len, end) < len;
 		if (mysql_connection_statement(c, mc, sql + pos, end - pos, more_guess, &failed, &close_after)) {
@@ -394,10 +396,15 @@ static int mysql_query_text(struct conn *c, struct mysql_conn *mc, const char *s
 		struct stmt_result res;
 		struct rerr err;
 		size_t used = 0;
-		int rc = session_execute(mc->session, sql + pos, len - pos, &used, &sink, &res, &err);
+		uint64_t matched = 0;
+		int rc, counted = mysql_update_text(mc, sql + pos, end - pos, &sink, &res, &err, &matched, &rc);
+		if (!counted)
+			rc = session_execute(mc->session, sql + pos, len - pos, &used, &sink, &res, &err);
+		else
+			used = end - pos;
 		mc->warnings = rs.warnings;
 		if (rc < 0) {
-			mysql_put_err(&c->out, &mc->seq, mc->caps, &err);
+			mysql_put_stmt_err(c, mc, &err, sql + pos, end - pos, NULL, 0);
 			break;
 		}
 		pos = mysql_skip_space(sql, len, pos + (used ? used : len - pos));
@@ -421,7 +428,14 @@ static int mysql_query_text(struct conn *c, struct mysql_conn *mc, const char *s
 			if (last > 0) /* MySQL reports the first id a multi-row INSERT generated */
 				insert_id = (uint64_t)(last - res.rows + 1 > 0 ? last - res.rows + 1 : last);
 		}
-		mysql_put_ok(&c->out, &mc->seq, mc->caps, 0x00, affected, insert_id, status, rs.warnings, NULL);
+		char info[96] = "";
+		if (counted) { /* MySQL's words, two spaces apart */
+			snprintf(info, sizeof(info), "Rows matched: %llu  Changed: %llu  Warnings: %u",
+				 (unsigned long long)matched, (unsigned long long)affected, (unsigned)rs.warnings);
+			if (mc->caps & CLIENT_FOUND_ROWS)
+				affected = matched;
+		}
+		mysql_put_ok(&c->out, &mc->seq, mc->caps, 0x00, affected, insert_id, status, rs.warnings, info);
 	}
 	return close_after ? -1 : 0;
 }

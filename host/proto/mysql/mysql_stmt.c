@@ -34,9 +34,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "proto/mysql/mysql_binary.h"
 #include "proto/mysql/mysql_conn.h"
+#include "sql/dialect/mysql_update.h"
 #include "sql/split.h"
 
 #define MYSQL_LONG_DATA_MAX (256u << 20) /* per statement, across its parameters */
@@ -53,6 +55,10 @@ struct mysql_stmt {
 	size_t longdata_bytes;
 	int longdata_overflow;
 	struct session_portal *cursor;
+	char *sql;                       /* the statement's text, for MySQL's error messages */
+	size_t sql_len;
+	int *run_map;                    /* prepared as a changed-only UPDATE (mysql_changed.c): for each of */
+	int run_nparams;                 /* its run_nparams parameters, the client's parameter; else NULL */
 };
 
 /* ---- replies ------------------------------------------------------------ */
@@ -122,6 +128,8 @@ static void mysql_stmt_free(struct mysql_stmt *ms)
 	session_stmt_close(ms->st);
 	free(ms->longdata);
 	free(ms->types);
+	free(ms->sql);
+	free(ms->run_map);
 	free(ms);
 }
 
@@ -136,6 +144,36 @@ void mysql_stmt_close_all(struct mysql_conn *mc)
 
 /* ---- COM_STMT_PREPARE --------------------------------------------------- */
 
+/* A client without CLIENT_FOUND_ROWS is told an UPDATE's changed rows: prepare the changed-only form
+ * (sql/dialect/mysql_update.h).  On success *st, *map (per parameter of *st, the client's),
+ * *run_np and *np (the client's parameter count); else *np stays -1 and nothing is prepared. */
+static void mysql_stmt_prepare_changed(struct mysql_conn *mc, const char *sql, size_t len, struct session_stmt **st,
+				       int **map, int *run_np, int *np)
+{
+	size_t i = 0;
+	while (i < len && (sql[i] == ' ' || sql[i] == '\t' || sql[i] == '\r' || sql[i] == '\n'))
+		i++;
+	struct mysql_update_rewrite rw;
+	if (len - i < 7 || strncasecmp(sql + i, "UPDATE", 6) != 0 || mysql_update_rewrite(sql, len, &rw) != 1)
+		return;
+	struct rerr err;
+	if (session_prepare(mc->session, (const char *)rw.update.data, rw.update.len, st, &err) == 0) {
+		if (session_stmt_nparams(*st) == rw.nparams) {
+			int n = 0;
+			for (int j = 0; j < rw.nparams; j++)
+				if (rw.param_map[j] + 1 > n)
+					n = rw.param_map[j] + 1;
+			*map = rw.param_map;
+			rw.param_map = NULL;
+			*run_np = rw.nparams;
+			*np = n;
+		} else {
+			session_stmt_close(*st);
+		}
+	}
+	mysql_update_rewrite_free(&rw);
+}
+
 static int mysql_stmt_prepare(struct conn *c, struct mysql_conn *mc, const char *sql, size_t len)
 {
 	struct rerr err;
@@ -146,23 +184,35 @@ static int mysql_stmt_prepare(struct conn *c, struct mysql_conn *mc, const char 
 		return 0;
 	}
 	struct session_stmt *st;
-	if (session_prepare(mc->session, sql, len, &st, &err) < 0) {
-		mysql_put_err(&c->out, &mc->seq, mc->caps, &err);
+	int *run_map = NULL, run_np = 0, np = -1;
+	if (!(mc->caps & CLIENT_FOUND_ROWS))
+		mysql_stmt_prepare_changed(mc, sql, len, &st, &run_map, &run_np, &np);
+	if (np < 0 && session_prepare(mc->session, sql, len, &st, &err) < 0) {
+		mysql_put_stmt_err(c, mc, &err, sql, len, NULL, 0);
 		return 0;
 	}
+	if (np < 0)
+		np = session_stmt_nparams(st);
 	struct mysql_stmt *ms = calloc(1, sizeof(*ms));
-	int np = session_stmt_nparams(st);
 	if (!ms || !(ms->types = calloc(2 * (size_t)np + 2, 1)) ||
-	    !(ms->longdata = calloc((size_t)np + 1, sizeof(*ms->longdata)))) {
-		if (ms)
+	    !(ms->longdata = calloc((size_t)np + 1, sizeof(*ms->longdata))) || !(ms->sql = malloc(len + 1))) {
+		if (ms) {
 			free(ms->types);
+			free(ms->longdata);
+		}
 		free(ms);
+		free(run_map);
 		session_stmt_close(st);
 		mysql_put_err_code(&c->out, &mc->seq, mc->caps, ERR_INTERNAL, "out of memory");
 		return 0;
 	}
+	memcpy(ms->sql, sql, len);
+	ms->sql[len] = 0;
+	ms->sql_len = len;
 	ms->st = st;
 	ms->nparams = np;
+	ms->run_map = run_map;
+	ms->run_nparams = run_np;
 	ms->cols = session_stmt_columns(st, &ms->ncols);
 	if (mc->next_stmt_id == 0)
 		mc->next_stmt_id = 1; /* ids start at 1, as MySQL's do */
@@ -203,6 +253,7 @@ struct mysql_rows_ctx {
 	const struct column_desc *cols;
 	int ncols;
 	int described; /* the column definitions have been sent */
+	int drained;   /* rows went to the transport: an error can no longer replace them */
 };
 
 static int mysql_stmt_row(void *ctx, int n, const struct rvalue *vals)
@@ -223,7 +274,10 @@ static int mysql_stmt_row(void *ctx, int n, const struct rvalue *vals)
 		mysql_put_binary_value(b, t, typmod, &vals[i]);
 	}
 	mysql_packet_end(b, at, &x->mc->seq);
-	return 0;
+	int d = conn_out_drain(x->c); /* a long result streams out (conn.h) */
+	if (d != 0)
+		x->drained = 1; /* sent, or discarded when the peer is gone: `out` was reset either way */
+	return d < 0 ? -1 : 0;
 }
 
 static void mysql_stmt_notice(void *ctx, const struct rerr *e)
@@ -292,7 +346,13 @@ static void mysql_stmt_fix_kinds(const struct mysql_stmt *ms, struct rvalue *val
 	for (int i = 0; i < ms->nparams; i++) {
 		if (vals[i].kind != RV_BLOB)
 			continue;
-		enum rtype t = session_stmt_param_type(ms->st, i);
+		int at = i;
+		for (int j = 0; ms->run_map && j < ms->run_nparams; j++)
+			if (ms->run_map[j] == i) {
+				at = j;
+				break;
+			}
+		enum rtype t = session_stmt_param_type(ms->st, at);
 		if (t != RT_UNKNOWN && t != RT_BYTEA && t != RT_VECTOR)
 			vals[i].kind = RV_TEXT;
 	}
@@ -343,12 +403,23 @@ static int mysql_stmt_execute(struct conn *c, struct mysql_conn *mc, struct mysq
 	}
 	mysql_stmt_fix_kinds(ms, vals);
 	struct session_portal *p;
-	rc = session_portal_open(ms->st, vals, ms->nparams, &p, &err);
-	free(vals);
-	buf_free(&scratch);
-	mysql_stmt_drop_long_data(ms);
+	if (ms->run_map) { /* the changed-only UPDATE repeats the SET list's parameters */
+		struct rvalue *run = calloc((size_t)ms->run_nparams + 1, sizeof(*run));
+		if (!run)
+			rc = rerr_set(&err, ERR_INTERNAL, "out of memory");
+		for (int j = 0; run && j < ms->run_nparams; j++)
+			run[j] = vals[ms->run_map[j]];
+		if (run)
+			rc = session_portal_open(ms->st, run, ms->run_nparams, &p, &err);
+		free(run);
+	} else {
+		rc = session_portal_open(ms->st, vals, ms->nparams, &p, &err);
+	}
 	if (rc < 0) {
-		mysql_put_err(&c->out, &mc->seq, mc->caps, &err);
+		mysql_put_stmt_err(c, mc, &err, ms->sql, ms->sql_len, vals, ms->nparams);
+		free(vals);
+		buf_free(&scratch);
+		mysql_stmt_drop_long_data(ms);
 		return 0;
 	}
 
@@ -362,6 +433,9 @@ static int mysql_stmt_execute(struct conn *c, struct mysql_conn *mc, struct mysq
 	if (ms->ncols > 0 && (flags & MYSQL_CURSOR_TYPE_READ_ONLY)) {
 		/* A cursor: the columns now, the rows at COM_STMT_FETCH. */
 		ms->cursor = p;
+		free(vals);
+		buf_free(&scratch);
+		mysql_stmt_drop_long_data(ms);
 		mysql_stmt_put_coldefs(c, mc, ms->ncols, ms->cols);
 		mysql_stmt_put_end(c, mc, mysql_status(mc) | SERVER_STATUS_CURSOR_EXISTS);
 		return 0;
@@ -373,11 +447,19 @@ static int mysql_stmt_execute(struct conn *c, struct mysql_conn *mc, struct mysq
 	rc = session_portal_run(p, 0, &sink, &res, &suspended, &err);
 	session_portal_close(p);
 	if (rc < 0) {
-		c->out.len = mark; /* an error replaces the half-sent result */
-		mc->seq = seq0;
-		mysql_put_err(&c->out, &mc->seq, mc->caps, &err);
+		if (!x.drained) { /* an error replaces the half-built result; after rows went out, it follows them */
+			c->out.len = mark;
+			mc->seq = seq0;
+		}
+		mysql_put_stmt_err(c, mc, &err, ms->sql, ms->sql_len, vals, ms->nparams);
+		free(vals);
+		buf_free(&scratch);
+		mysql_stmt_drop_long_data(ms);
 		return 0;
 	}
+	free(vals);
+	buf_free(&scratch);
+	mysql_stmt_drop_long_data(ms);
 	if (x.described) {
 		mysql_stmt_put_end(c, mc, mysql_status(mc));
 		return 0;
@@ -423,8 +505,10 @@ static int mysql_stmt_fetch(struct conn *c, struct mysql_conn *mc, struct mysql_
 	int64_t max = want == 0 ? 1 : (int64_t)want;
 	if (session_portal_run(ms->cursor, max, &sink, &res, &suspended, &err) < 0) {
 		mysql_stmt_cursor_close(ms);
-		c->out.len = mark;
-		mc->seq = seq0;
+		if (!x.drained) {
+			c->out.len = mark;
+			mc->seq = seq0;
+		}
 		mysql_put_err(&c->out, &mc->seq, mc->caps, &err);
 		return 0;
 	}

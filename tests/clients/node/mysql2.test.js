@@ -130,3 +130,78 @@ test('a large result through execute()', async () => {
   assert.equal(rows.length, 50000);
   assert.equal(rows[49999].x, 50000);
 });
+
+test('100k rows stream row by row through query().stream() and execute() row events', { timeout: 120000 }, async () => {
+  await conn.query('CREATE TABLE stream100k (x INT PRIMARY KEY, s VARCHAR(20))');
+  await conn.query('INSERT INTO stream100k WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100000) '
+    + "SELECT x, CONCAT('r', x) FROM n");
+  // mysql2 has no COM_STMT_FETCH cursors: it reads the result as it arrives and hands out each row.
+  const raw = conn.connection; // the callback connection under the promise wrapper
+  let n = 0;
+  let sum = 0;
+  let inOrder = true;
+  for await (const row of raw.query('SELECT x, s FROM stream100k ORDER BY x').stream({ highWaterMark: 100 })) {
+    n += 1;
+    sum += row.x;
+    if (row.x !== n || row.s !== `r${n}`) inOrder = false;
+  }
+  assert.equal(n, 100000);
+  assert.equal(sum, 100000 * 100001 / 2);
+  assert.ok(inOrder);
+  const counted = await new Promise((resolve, reject) => {
+    let m = 0;
+    let total = 0;
+    raw.execute('SELECT x, s FROM stream100k WHERE x > ? ORDER BY x', [0])
+      .on('result', (row) => { m += 1; total += row.x; })
+      .on('error', reject)
+      .on('end', () => resolve({ m, total }));
+  });
+  assert.deepEqual(counted, { m: 100000, total: 100000 * 100001 / 2 });
+});
+
+test('a 20 MB BLOB round-trips through execute() and query()', { timeout: 180000 }, async () => {
+  await conn.query('CREATE TABLE blob20 (id INT PRIMARY KEY, b LONGBLOB)');
+  const data = Buffer.alloc(20 * 1024 * 1024);
+  for (let i = 0; i < data.length; i += 1) data[i] = (i * 7 + (i >> 13)) & 0xff;
+  const [ins] = await conn.execute('INSERT INTO blob20 VALUES (?, ?)', [1, data]);
+  assert.equal(ins.affectedRows, 1);
+  const [rows] = await conn.execute('SELECT b, LENGTH(b) AS n FROM blob20 WHERE id = ?', [1]);
+  assert.equal(Number(rows[0].n), data.length);
+  assert.ok(rows[0].b.equals(data));
+  await conn.query('INSERT INTO blob20 VALUES (?, ?)', [2, data]); // escaped into COM_QUERY text
+  const [text] = await conn.query('SELECT b FROM blob20 WHERE id = 2');
+  assert.ok(text[0].b.equals(data));
+});
+
+test('autocommit off: commit and rollback without BEGIN', async () => {
+  await conn.query('CREATE TABLE ac (id INT PRIMARY KEY)');
+  await conn.query('SET autocommit = 0');
+  await conn.execute('INSERT INTO ac VALUES (?)', [1]);
+  await conn.rollback();
+  await conn.execute('INSERT INTO ac VALUES (?)', [2]);
+  await conn.commit();
+  await conn.execute('INSERT INTO ac VALUES (?)', [3]); // left open, then rolled back
+  const other = await mysql.createConnection(server.mysqlConfig());
+  const [seen] = await other.query('SELECT id FROM ac ORDER BY id');
+  assert.deepEqual(seen, [{ id: 2 }]);
+  await conn.rollback();
+  await conn.query('SET autocommit = 1');
+  await conn.execute('INSERT INTO ac VALUES (?)', [4]);
+  const [after] = await other.query('SELECT id FROM ac ORDER BY id');
+  assert.deepEqual(after, [{ id: 2 }, { id: 4 }]);
+  await other.end();
+});
+
+test('MySQL 8 words for duplicate keys and unknown tables', async () => {
+  await conn.query('CREATE TABLE dupmsg (id INT PRIMARY KEY, email VARCHAR(40) UNIQUE)');
+  await conn.execute('INSERT INTO dupmsg VALUES (?, ?)', [1, 'a@x']);
+  await assert.rejects(conn.execute('INSERT INTO dupmsg VALUES (?, ?)', [1, 'b@x']),
+    (err) => err.errno === 1062 && err.sqlMessage === "Duplicate entry '1' for key 'dupmsg.PRIMARY'");
+  await assert.rejects(conn.query("INSERT INTO dupmsg VALUES (2, 'a@x')"),
+    (err) => err.errno === 1062 && err.sqlMessage === "Duplicate entry 'a@x' for key 'dupmsg.email'");
+  await assert.rejects(conn.query('DROP TABLE no_such_table'),
+    (err) => err.errno === 1051 && err.sqlState === '42S02' && err.code === 'ER_BAD_TABLE_ERROR'
+      && err.sqlMessage === "Unknown table 'demo.no_such_table'");
+  await assert.rejects(conn.query('SELECT * FROM no_such_table'),
+    (err) => err.errno === 1146 && err.sqlMessage === "Table 'demo.no_such_table' doesn't exist");
+});

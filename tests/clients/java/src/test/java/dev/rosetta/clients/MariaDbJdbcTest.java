@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.DriverManager;
@@ -21,6 +24,7 @@ import java.sql.Time;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.Properties;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -254,6 +258,92 @@ class MariaDbJdbcTest {
                     assertEquals(1, rs.getInt(1));
                 }
             }
+        }
+    }
+
+    @Test
+    void authenticatesWithBothPlugins() throws Exception {
+        // Connector/J always answers the greeting with mysql_native_password: the demo user has a
+        // native verifier, so that is the plugin the other tests log in with.
+        try (Connection c = connect("sslMode=trust"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
+            assertTrue(rs.next());
+        }
+        // A user with only a caching_sha2_password verifier gets an AuthSwitchRequest and
+        // logs in through the driver's caching_sha2 plugin, over TLS and (RSA key) without.
+        Rosettad sha2 = Rosettad.start(data -> {
+            Path users = data.resolve("users");
+            Files.writeString(users, Files.readString(users).replaceAll("\tmysql_native=[0-9a-fA-F]+", ""));
+        });
+        try {
+            for (String params : new String[] {"sslMode=trust", "sslMode=disable&allowPublicKeyRetrieval=true"}) {
+                Properties p = new Properties();
+                p.setProperty("user", "demo");
+                p.setProperty("password", "demo");
+                try (Connection c = DriverManager.getConnection(sha2.mysqlUrl(params), p);
+                     Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                    assertTrue(rs.next());
+                    assertEquals(1, rs.getInt(1));
+                }
+                p.setProperty("password", "wrong");
+                SQLException e = assertThrows(SQLException.class,
+                        () -> DriverManager.getConnection(sha2.mysqlUrl(params), p).close());
+                assertEquals(1045, e.getErrorCode());
+            }
+        } finally {
+            assertEquals(0, sha2.stop());
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void a20MegabyteBlobRoundTrips() throws Exception {
+        byte[] data = new byte[20 * 1024 * 1024];
+        new Random(42).nextBytes(data);
+        // server-side prepared (binary protocol) and client-side (the bytes escaped into COM_QUERY)
+        for (String params : new String[] {"sslMode=trust&useServerPrepStmts=true", "sslMode=trust"}) {
+            try (Connection c = connect(params)) {
+                exec(c, "DROP TABLE IF EXISTS jblob");
+                exec(c, "CREATE TABLE jblob (id INT PRIMARY KEY, b LONGBLOB)");
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO jblob VALUES (?, ?)")) {
+                    ps.setInt(1, 1);
+                    ps.setBytes(2, data);
+                    assertEquals(1, ps.executeUpdate());
+                    ps.setInt(1, 2);
+                    ps.setBinaryStream(2, new ByteArrayInputStream(data), data.length);
+                    assertEquals(1, ps.executeUpdate());
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT b, LENGTH(b) FROM jblob WHERE id = ?")) {
+                    for (int id = 1; id <= 2; id++) {
+                        ps.setInt(1, id);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            assertTrue(rs.next());
+                            assertEquals(data.length, rs.getLong(2));
+                            assertArrayEquals(data, rs.getBytes(1));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void duplicateAndUnknownTableSpeakMySql8() throws Exception {
+        try (Connection c = prepared()) {
+            exec(c, "DROP TABLE IF EXISTS jdupmsg");
+            exec(c, "CREATE TABLE jdupmsg (id INT PRIMARY KEY, code VARCHAR(10) UNIQUE)");
+            exec(c, "INSERT INTO jdupmsg VALUES (1, 'x')");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO jdupmsg VALUES (?, ?)")) {
+                ps.setInt(1, 2);
+                ps.setString(2, "x");
+                SQLIntegrityConstraintViolationException e =
+                        assertThrows(SQLIntegrityConstraintViolationException.class, ps::executeUpdate);
+                assertTrue(e.getMessage().contains("Duplicate entry 'x' for key 'jdupmsg.code'"), e.getMessage());
+            }
+            SQLSyntaxErrorException drop = assertThrows(SQLSyntaxErrorException.class,
+                    () -> exec(c, "DROP TABLE jno_such_table"));
+            assertEquals(1051, drop.getErrorCode());
+            assertEquals("42S02", drop.getSQLState());
         }
     }
 }

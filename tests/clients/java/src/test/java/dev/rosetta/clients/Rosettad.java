@@ -61,6 +61,16 @@ final class Rosettad {
 
     /** init a fresh data directory with user demo/demo and serve it; returns once "ready". */
     static Rosettad start() throws Exception {
+        return start(data -> { });
+    }
+
+    /** What a test changes in the data directory between init and serve. */
+    interface DataSetup {
+        void apply(Path data) throws Exception;
+    }
+
+    /** As start(), with `setup` run on the data directory before the server starts. */
+    static Rosettad start(DataSetup setup) throws Exception {
         Path dir = Files.createTempDirectory("rosetta-java-");
         String bin = binary().toString();
         Process init = new ProcessBuilder(bin, "init", "--data", dir.resolve("data").toString(),
@@ -68,6 +78,7 @@ final class Rosettad {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("init.log").toFile()).start();
         if (!init.waitFor(30, TimeUnit.SECONDS) || init.exitValue() != 0)
             throw new IllegalStateException("rosettad init failed: " + Files.readString(dir.resolve("init.log")));
+        setup.apply(dir.resolve("data"));
         Rosettad srv = new Rosettad(dir, freePort(), freePort());
         srv.serve();
         return srv;
