@@ -735,8 +735,14 @@ static int store_sqlite_nparams(struct store_stmt *base)
 	return max;
 }
 
+/* The SQLite index of parameter `ordinal` ($n or ?n, or the n-th anonymous one). */
 static int store_sqlite_bind_index(sqlite3_stmt *st, int ordinal)
 {
+	/* the usual case, and O(1): the deparser numbers ?NNN in order, so index n is ?n */
+	const char *at = sqlite3_bind_parameter_name(st, ordinal);
+	if (at && (at[0] == '$' || at[0] == '?') && at[1] >= '1' && at[1] <= '9' &&
+	    strtol(at + 1, NULL, 10) == ordinal)
+		return ordinal;
 	char name[16];
 	snprintf(name, sizeof(name), "$%d", ordinal);
 	int idx = sqlite3_bind_parameter_index(st, name);

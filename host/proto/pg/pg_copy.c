@@ -1,21 +1,28 @@
 /*
- * pg_copy.c — COPY ... FROM STDIN and COPY ... TO STDOUT, text and CSV formats.
+ * pg_copy.c — COPY ... FROM STDIN and COPY ... TO STDOUT, in text, CSV and
+ * binary formats.
  *
- * The bulk path of psql's \copy, psycopg2's copy_expert/copy_from and
- * psycopg 3's cursor.copy().  COPY is PostgreSQL's own statement, so it is
- * recognised and parsed here, in the PostgreSQL handler, and runs through
- * the session's prepared-statement API: one INSERT prepared once, a portal
- * per row.  A COPY outside a transaction runs in one of its own, so it
- * loads all rows or none, as PostgreSQL's does.
+ * The bulk path of psql's \copy, psycopg2's copy_expert, psycopg 3's
+ * cursor.copy(), asyncpg's copy_records_to_table / copy_from_table, JDBC's
+ * CopyManager and node's pg-copy-streams.  COPY is PostgreSQL's own
+ * statement, so it is recognised and parsed here, in the PostgreSQL handler,
+ * and runs through the session's prepared-statement API: a multi-row INSERT
+ * prepared once and run per batch of rows (see PG_COPY_BATCH_PARAMS).  A COPY
+ * outside a transaction runs in one of its own, so it loads all rows or
+ * none, as PostgreSQL's does.  The binary format's framing is
+ * pg_copy_binary.c; its values are Bind's binary forms (pg_rows.c).
  *
  *   READY --Query "COPY t FROM STDIN"--> COPY_IN  [CopyInResponse]
- *   COPY_IN --CopyData--> COPY_IN                 (complete lines inserted; the first error is kept)
+ *   COPY_IN --CopyData--> COPY_IN                 (complete records decoded and inserted a batch at a
+ *                                                  time; the first error is kept, later data skipped)
  *   COPY_IN --CopyDone--> READY                   [CommandComplete "COPY n" or ErrorResponse; 'Z']
  *   COPY_IN --CopyFail--> READY                   [ErrorResponse 57014; 'Z']
- *   READY --Query "COPY t TO STDOUT"--> READY     [CopyOutResponse, CopyData per row, CopyDone, 'C', 'Z']
+ *   READY --Query "COPY t TO STDOUT"--> READY     [CopyOutResponse, CopyData per row (binary: the header
+ *                                                  rides in the first, the trailer follows), CopyDone, 'C', 'Z']
  *
- * Records may be split anywhere across CopyData messages; a partial line is
- * carried to the next one.  Binary COPY is refused (0A000).
+ * Records may be split anywhere across CopyData messages; a partial record
+ * is carried to the next one.  Column types come from the target table
+ * ("SELECT cols FROM t"), so a binary field is read as its column's type.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,27 +32,11 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "proto/pg/pg_conn.h"
+#include "proto/pg/pg_copy_binary.h"
 #include "proto/pg/pg_types.h"
 #include "sql/split.h"
 
 #define PG_COPY_MAX_LINE (64u << 20)
-
-struct pg_copy {
-	int csv;
-	char delim;
-	char quote;
-	char *null_str;
-	int header;
-	struct session_stmt *insert;
-	int ncols;
-	uint32_t *oids;  /* parameter types, for decoding fields */
-	struct buf line; /* the partial record carried between CopyData messages */
-	struct arena arena;
-	int64_t rows;
-	int failed;
-	struct rerr err;
-	int own_txn;
-};
 
 /* ---- statement parsing -------------------------------------------------- */
 
@@ -281,9 +272,24 @@ static int pg_copy_parse(const char *sql, size_t len, struct pg_copy_stmt *st, s
 		strcpy(st->null_str, "\\N");
 	if (st->csv && st->delim == '\t' && !strstr(sql, "DELIMITER") && !strstr(sql, "delimiter"))
 		st->delim = ',';
-	if (st->binary)
-		rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "COPY in binary format is not supported yet");
+	if (st->binary && (st->csv || st->header || st->null_given || st->delim != '\t'))
+		rerr_set(err, ERR_SYNTAX_ERROR, "cannot specify %s in BINARY mode",
+			 st->csv ? "CSV" : st->header ? "HEADER" : st->null_given ? "NULL" : "DELIMITER");
 	return 1;
+}
+
+/* ---- shared --------------------------------------------------------------- */
+
+/* "SELECT <columns> FROM <target>": the columns COPY reads or writes, with their types. */
+static void pg_copy_select_text(const struct pg_copy_stmt *st, struct buf *q)
+{
+	if (!st->cols[0]) {
+		buf_printf(q, "SELECT * FROM %s", st->target);
+		return;
+	}
+	size_t n = strlen(st->cols);
+	/* "(a, b)" as written: drop the parentheses */
+	buf_printf(q, "SELECT %.*s FROM %s", (int)(n >= 2 ? n - 2 : 0), st->cols + 1, st->target);
 }
 
 /* ---- COPY TO STDOUT ------------------------------------------------------ */
@@ -291,16 +297,24 @@ static int pg_copy_parse(const char *sql, size_t len, struct pg_copy_stmt *st, s
 struct pg_copy_out {
 	struct conn *c;
 	const struct pg_copy_stmt *st;
+	size_t null_len;
 	enum rtype types[1664];
 	struct buf field;
 	int64_t rows;
+	struct rerr err; /* binary: a column with no binary form */
 };
+
+/* Text format: bytes that must be escaped, by value (the delimiter is added per COPY). */
+static int pg_copy_text_special(unsigned char ch, char delim)
+{
+	return ch == '\\' || ch == '\n' || ch == '\r' || ch == '\t' || ch == (unsigned char)delim;
+}
 
 /* One value's text, escaped for the format, appended to `line`. */
 static void pg_copy_put_field(struct pg_copy_out *o, struct buf *line, enum rtype t, const struct rvalue *v)
 {
 	if (v->kind == RV_NULL) {
-		buf_append(line, o->st->null_str, strlen(o->st->null_str));
+		buf_append(line, o->st->null_str, o->null_len);
 		return;
 	}
 	buf_reset(&o->field);
@@ -308,7 +322,7 @@ static void pg_copy_put_field(struct pg_copy_out *o, struct buf *line, enum rtyp
 	const char *p = (const char *)o->field.data + 4;
 	size_t n = o->field.len - 4;
 	if (o->st->csv) {
-		int needs = n == 0 || (n == strlen(o->st->null_str) && !memcmp(p, o->st->null_str, n));
+		int needs = n == 0 || (n == o->null_len && !memcmp(p, o->st->null_str, n));
 		for (size_t i = 0; i < n && !needs; i++)
 			needs = p[i] == o->st->delim || p[i] == o->st->quote || p[i] == '\n' || p[i] == '\r';
 		if (!needs) {
@@ -324,28 +338,36 @@ static void pg_copy_put_field(struct pg_copy_out *o, struct buf *line, enum rtyp
 		buf_put_u8(line, (uint8_t)o->st->quote);
 		return;
 	}
+	/* Runs without special bytes go out in one append; most values are one run. */
+	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
-		char ch = p[i];
-		if (ch == '\\')
-			buf_append(line, "\\\\", 2);
-		else if (ch == '\n')
-			buf_append(line, "\\n", 2);
+		unsigned char ch = (unsigned char)p[i];
+		if (!pg_copy_text_special(ch, o->st->delim))
+			continue;
+		buf_append(line, p + run, i - run);
+		run = i + 1;
+		char esc[2] = {'\\', (char)ch};
+		if (ch == '\n')
+			esc[1] = 'n';
 		else if (ch == '\r')
-			buf_append(line, "\\r", 2);
+			esc[1] = 'r';
 		else if (ch == '\t')
-			buf_append(line, "\\t", 2);
-		else if (ch == o->st->delim) {
-			buf_put_u8(line, '\\');
-			buf_put_u8(line, (uint8_t)ch);
-		} else
-			buf_put_u8(line, (uint8_t)ch);
+			esc[1] = 't';
+		buf_append(line, esc, 2);
 	}
+	buf_append(line, p + run, n - run);
 }
 
 static int pg_copy_out_row(void *ctx, int n, const struct rvalue *vals)
 {
 	struct pg_copy_out *o = ctx;
 	struct buf *b = &o->c->out;
+	if (o->st->binary) {
+		if (pg_copy_bin_put_tuple(b, o->rows == 0, n, o->types, vals, &o->err) < 0)
+			return -1;
+		o->rows++;
+		return 0;
+	}
 	size_t at = pg_msg_begin(b, 'd');
 	for (int i = 0; i < n; i++) {
 		if (i)
@@ -358,6 +380,17 @@ static int pg_copy_out_row(void *ctx, int n, const struct rvalue *vals)
 	return 0;
 }
 
+/* CopyInResponse ('G') or CopyOutResponse ('H'): overall format, then one code per column. */
+static void pg_copy_put_response(struct buf *out, char type, int binary, int ncols)
+{
+	size_t at = pg_msg_begin(out, type);
+	buf_put_u8(out, (uint8_t)binary);
+	buf_put_be16(out, (uint16_t)ncols);
+	for (int i = 0; i < ncols; i++)
+		buf_put_be16(out, (uint16_t)binary);
+	pg_msg_end(out, at);
+}
+
 static int pg_copy_to(struct conn *c, struct pg_conn *pc, const struct pg_copy_stmt *st, struct rerr *err)
 {
 	struct buf q;
@@ -365,13 +398,7 @@ static int pg_copy_to(struct conn *c, struct pg_conn *pc, const struct pg_copy_s
 	if (st->query_text)
 		buf_append(&q, st->query_text, st->query_len);
 	else
-		buf_printf(&q, "SELECT %s FROM %s", st->cols[0] ? st->cols + 1 : "*", st->target);
-	if (!st->query_text && st->cols[0]) /* "(a, b)" written as "a, b)": drop the closing parenthesis */
-		for (size_t i = q.len; i > 0; i--)
-			if (q.data[i - 1] == ')') {
-				q.data[i - 1] = ' ';
-				break;
-			}
+		pg_copy_select_text(st, &q);
 	struct session_stmt *sst;
 	int rc = session_prepare(pc->session, (const char *)q.data, q.len, &sst, err);
 	buf_free(&q);
@@ -386,16 +413,12 @@ static int pg_copy_to(struct conn *c, struct pg_conn *pc, const struct pg_copy_s
 	}
 	o->c = c;
 	o->st = st;
+	o->null_len = strlen(st->null_str);
 	for (int i = 0; i < ncols && i < 1664; i++)
-		o->types[i] = cols[i].array ? RT_TEXT : cols[i].type; /* arrays: text form */
-	size_t at = pg_msg_begin(&c->out, 'H');
-	buf_put_u8(&c->out, 0);
-	buf_put_be16(&c->out, (uint16_t)ncols);
-	for (int i = 0; i < ncols; i++)
-		buf_put_be16(&c->out, 0);
-	pg_msg_end(&c->out, at);
+		o->types[i] = st->binary ? pg_row_type(&cols[i]) : cols[i].array ? RT_TEXT : cols[i].type;
+	pg_copy_put_response(&c->out, 'H', st->binary, ncols);
 	if (st->header && st->csv) {
-		at = pg_msg_begin(&c->out, 'd');
+		size_t at = pg_msg_begin(&c->out, 'd');
 		for (int i = 0; i < ncols; i++) {
 			if (i)
 				buf_put_u8(&c->out, (uint8_t)st->delim);
@@ -413,10 +436,14 @@ static int pg_copy_to(struct conn *c, struct pg_conn *pc, const struct pg_copy_s
 	if (rc == 0) {
 		rc = session_portal_run(portal, 0, &sink, &res, &suspended, err);
 		session_portal_close(portal);
+		if (rc < 0 && o->err.code != ERR_SUCCESSFUL_COMPLETION)
+			*err = o->err; /* the row callback's reason, not the engine's "stopped" */
 	}
 	session_stmt_close(sst);
 	if (rc == 0) {
-		at = pg_msg_begin(&c->out, 'c');
+		if (st->binary)
+			pg_copy_bin_put_trailer(&c->out, o->rows == 0);
+		size_t at = pg_msg_begin(&c->out, 'c');
 		pg_msg_end(&c->out, at);
 		at = pg_msg_begin(&c->out, 'C');
 		buf_printf(&c->out, "COPY %lld", (long long)o->rows);
@@ -430,94 +457,173 @@ static int pg_copy_to(struct conn *c, struct pg_conn *pc, const struct pg_copy_s
 
 /* ---- COPY FROM STDIN ----------------------------------------------------- */
 
+/*
+ * Rows are inserted a batch at a time through one prepared multi-row INSERT
+ * (one statement run per batch instead of per row); rows left over at the
+ * end go through the one-row INSERT.  Decoded values live in the arena until
+ * their batch is inserted.  Batches are kept to about PG_COPY_BATCH_PARAMS
+ * parameters: with the store's parameter lookup linear, 4 rows a batch took 5%
+ * fewer instructions than 1 row and 16 rows 29% more (callgrind, 3 columns); with
+ * it O(1), 1M rows of 3 columns loaded no faster at 64 rows a batch (release,
+ * 7.6-11.5 s either way on a loaded machine).
+ */
+#define PG_COPY_BATCH_PARAMS 12
+#define PG_COPY_BATCH_MAX 64
+
+struct pg_copy {
+	int csv, binary;
+	char delim;
+	char quote;
+	char *null_str;
+	size_t null_len;
+	int header;
+	char target[512];               /* for error context: "COPY t, line n" */
+	int ncols;
+	uint32_t *oids;                 /* column types, for decoding fields */
+	char **names;                   /* column names, for error context */
+	struct session_stmt *insert;    /* one row */
+	struct session_stmt *batch;     /* batch_rows rows, or NULL */
+	int batch_rows;
+	struct rvalue *pending;         /* batch_rows * ncols decoded values */
+	int npending;
+	const char **field;             /* one record's fields (text/CSV, in place in `line`) */
+	size_t *field_len;
+	int *field_quoted;
+	struct pg_copy_field *bfield;   /* one binary tuple's fields */
+	struct pg_copy_bin bin;
+	struct buf line;                /* bytes received and not yet consumed */
+	struct arena arena;
+	int64_t rows;                   /* inserted */
+	int64_t lineno;                 /* records read, the header included */
+	int ended;                      /* text: the "\." end-of-data line was read */
+	int failed;
+	struct rerr err;
+	int own_txn;
+};
+
 static void pg_copy_free(struct pg_copy *cp)
 {
 	if (!cp)
 		return;
+	session_stmt_close(cp->batch);
 	session_stmt_close(cp->insert);
 	buf_free(&cp->line);
 	arena_free(&cp->arena);
+	if (cp->names)
+		for (int i = 0; i < cp->ncols; i++)
+			free(cp->names[i]);
+	free(cp->names);
 	free(cp->oids);
+	free(cp->pending);
+	free(cp->field);
+	free(cp->field_len);
+	free(cp->field_quoted);
+	free(cp->bfield);
 	free(cp->null_str);
 	free(cp);
 }
 
+/* "INSERT INTO t (cols) VALUES ($1, ..), .." for `rows` rows. */
+static void pg_copy_insert_text(const struct pg_copy *cp, const struct column_desc *cols, const char *listed, int rows,
+				struct buf *q)
+{
+	buf_printf(q, "INSERT INTO %s ", cp->target);
+	if (listed[0]) {
+		buf_printf(q, "%s", listed);
+	} else {
+		buf_put_u8(q, '(');
+		for (int i = 0; i < cp->ncols; i++) {
+			buf_printf(q, "%s\"", i ? ", " : "");
+			for (const char *p = cols[i].name; *p; p++)
+				buf_printf(q, *p == '"' ? "\"\"" : "%c", *p);
+			buf_put_u8(q, '"');
+		}
+		buf_put_u8(q, ')');
+	}
+	buf_printf(q, " VALUES ");
+	for (int r = 0, k = 1; r < rows; r++) {
+		buf_printf(q, "%s(", r ? ", " : "");
+		for (int i = 0; i < cp->ncols; i++)
+			buf_printf(q, "%s$%d", i ? ", " : "", k++);
+		buf_put_u8(q, ')');
+	}
+}
+
 static int pg_copy_from_begin(struct conn *c, struct pg_conn *pc, const struct pg_copy_stmt *st, struct rerr *err)
 {
-	/* The target's columns: as listed, else every column of the table. */
-	struct buf q;
-	buf_init(&q);
-	int ncols = 0;
-	if (st->cols[0]) {
-		ncols = 1;
-		for (const char *p = st->cols; *p; p++)
-			ncols += *p == ',';
-		buf_printf(&q, "INSERT INTO %s %s VALUES (", st->target, st->cols);
-	} else {
-		struct session_stmt *probe;
-		buf_printf(&q, "SELECT * FROM %s", st->target);
-		if (session_prepare(pc->session, (const char *)q.data, q.len, &probe, err) < 0) {
-			buf_free(&q);
-			return -1;
-		}
-		const struct column_desc *cols = session_stmt_columns(probe, &ncols);
-		buf_reset(&q);
-		buf_printf(&q, "INSERT INTO %s (", st->target);
-		for (int i = 0; i < ncols; i++) {
-			buf_printf(&q, "%s\"", i ? ", " : "");
-			for (const char *p = cols[i].name; *p; p++)
-				buf_printf(&q, *p == '"' ? "\"\"" : "%c", *p);
-			buf_printf(&q, "\"");
-		}
-		buf_printf(&q, ") VALUES (");
-		session_stmt_close(probe);
-	}
-	for (int i = 0; i < ncols; i++)
-		buf_printf(&q, "%s$%d", i ? ", " : "", i + 1);
-	buf_printf(&q, ")");
-
 	struct pg_copy *cp = calloc(1, sizeof(*cp));
-	if (!cp) {
-		buf_free(&q);
+	if (!cp)
 		return rerr_set(err, ERR_INTERNAL, "out of memory");
-	}
 	arena_init(&cp->arena);
 	cp->csv = st->csv;
+	cp->binary = st->binary;
 	cp->delim = st->delim;
 	cp->quote = st->quote;
-	cp->header = st->header;
-	cp->ncols = ncols;
-	cp->null_str = strdup(st->null_str);
-	cp->oids = calloc((size_t)ncols + 1, sizeof(uint32_t));
-	if (session_txn_state(pc->session) == TXN_IDLE) { /* all rows or none */
+	cp->header = st->header && !st->binary;
+	cp->null_len = strlen(st->null_str);
+	snprintf(cp->target, sizeof(cp->target), "%s", st->target);
+	pg_copy_bin_init(&cp->bin);
+
+	/* The target's columns, as listed or all of them, with their types. */
+	struct buf q;
+	buf_init(&q);
+	pg_copy_select_text(st, &q);
+	struct session_stmt *probe = NULL;
+	int rc = session_prepare(pc->session, (const char *)q.data, q.len, &probe, err);
+	if (rc == 0) {
+		const struct column_desc *cols = session_stmt_columns(probe, &cp->ncols);
+		size_t n = (size_t)cp->ncols + 1;
+		cp->null_str = strdup(st->null_str);
+		cp->oids = calloc(n, sizeof(*cp->oids));
+		cp->names = calloc(n, sizeof(*cp->names));
+		cp->field = calloc(n, sizeof(*cp->field));
+		cp->field_len = calloc(n, sizeof(*cp->field_len));
+		cp->field_quoted = calloc(n, sizeof(*cp->field_quoted));
+		cp->bfield = calloc(n, sizeof(*cp->bfield));
+		cp->batch_rows = cp->ncols ? PG_COPY_BATCH_PARAMS / cp->ncols : 1;
+		if (cp->batch_rows < 1)
+			cp->batch_rows = 1;
+		if (cp->batch_rows > PG_COPY_BATCH_MAX)
+			cp->batch_rows = PG_COPY_BATCH_MAX;
+		cp->pending = calloc((size_t)cp->batch_rows * n, sizeof(*cp->pending));
+		if (!cp->null_str || !cp->oids || !cp->names || !cp->field || !cp->field_len || !cp->field_quoted ||
+		    !cp->bfield || !cp->pending)
+			rc = rerr_set(err, ERR_INTERNAL, "out of memory");
+		for (int i = 0; rc == 0 && i < cp->ncols; i++) {
+			cp->oids[i] = cols[i].array ? pg_array_oid(cols[i].type) : pg_type_oid(cols[i].type);
+			if (!(cp->names[i] = strdup(cols[i].name)))
+				rc = rerr_set(err, ERR_INTERNAL, "out of memory");
+		}
+		if (rc == 0) {
+			buf_reset(&q);
+			pg_copy_insert_text(cp, cols, st->cols, 1, &q);
+			rc = session_prepare(pc->session, (const char *)q.data, q.len, &cp->insert, err);
+		}
+		if (rc == 0 && cp->batch_rows > 1) {
+			struct rerr ignored; /* no batch statement: every row goes through the one-row INSERT */
+			buf_reset(&q);
+			pg_copy_insert_text(cp, cols, st->cols, cp->batch_rows, &q);
+			if (session_prepare(pc->session, (const char *)q.data, q.len, &cp->batch, &ignored) < 0)
+				cp->batch = NULL;
+		}
+		session_stmt_close(probe);
+	}
+	buf_free(&q);
+	if (rc == 0 && session_txn_state(pc->session) == TXN_IDLE) { /* all rows or none */
 		struct stmt_result r;
 		size_t used;
-		if (session_execute(pc->session, "BEGIN", 5, &used, NULL, &r, err) == 0)
+		if (session_execute(pc->session, "BEGIN", 5, &used, NULL, &r, err) < 0)
+			rc = -1;
+		else
 			cp->own_txn = 1;
 	}
-	int rc = (!cp->null_str || !cp->oids) ? rerr_set(err, ERR_INTERNAL, "out of memory")
-					      : session_prepare(pc->session, (const char *)q.data, q.len, &cp->insert, err);
-	buf_free(&q);
 	if (rc < 0) {
-		if (cp->own_txn) {
-			struct stmt_result r;
-			struct rerr ignored;
-			size_t used;
-			session_execute(pc->session, "ROLLBACK", 8, &used, NULL, &r, &ignored);
-		}
 		pg_copy_free(cp);
 		return -1;
 	}
-	for (int i = 0; i < ncols; i++)
-		cp->oids[i] = pg_type_oid(session_stmt_param_type(cp->insert, i));
 	pc->copy = cp;
 	pc->state = PG_COPY_IN;
-	size_t at = pg_msg_begin(&c->out, 'G');
-	buf_put_u8(&c->out, 0);
-	buf_put_be16(&c->out, (uint16_t)ncols);
-	for (int i = 0; i < ncols; i++)
-		buf_put_be16(&c->out, 0);
-	pg_msg_end(&c->out, at);
+	pg_copy_put_response(&c->out, 'G', st->binary, cp->ncols);
 	return 0;
 }
 
@@ -540,7 +646,7 @@ static size_t pg_copy_unescape(char *s, size_t n)
 		case 'v': s[o++] = '\v'; break;
 		case 'x': {
 			int v = 0, k = 0;
-			while (k < 2 && i + 1 < n && strchr("0123456789abcdefABCDEF", s[i + 1]) && s[i + 1]) {
+			while (k < 2 && i + 1 < n && s[i + 1] && strchr("0123456789abcdefABCDEF", s[i + 1])) {
 				char h = s[++i];
 				v = v * 16 + (h <= '9' ? h - '0' : (h | 32) - 'a' + 10);
 				k++;
@@ -564,54 +670,52 @@ static size_t pg_copy_unescape(char *s, size_t n)
 	return o;
 }
 
-/* Split one record into fields (copied into the arena); returns the count or -1 on a bad CSV quote. */
-static int pg_copy_fields(struct pg_copy *cp, const char *rec, size_t n, char **fields, size_t *lens, int *quoted,
-			  int max)
+/*
+ * Split one record into cp->field[], in place: CSV quotes are removed by
+ * moving bytes left (a field never grows), text-format fields keep their
+ * escapes (undone after the NULL test).  Returns the field count, max + 1
+ * when there are more than `max`, or -1 on an unterminated CSV quote.
+ */
+static int pg_copy_fields(struct pg_copy *cp, char *rec, size_t n, int max)
 {
 	int nf = 0;
 	size_t i = 0;
 	for (;;) {
 		if (nf == max)
 			return max + 1; /* extra data */
-		struct buf f;
-		buf_init(&f);
+		size_t start = i, w = i;
 		int q = 0;
 		if (cp->csv) {
 			while (i < n && rec[i] != cp->delim) {
-				if (rec[i] == cp->quote) {
-					q = 1;
-					i++;
-					while (i < n) {
-						if (rec[i] == cp->quote) {
-							if (i + 1 < n && rec[i + 1] == cp->quote) {
-								buf_put_u8(&f, (uint8_t)cp->quote);
-								i += 2;
-								continue;
-							}
-							break;
-						}
-						buf_put_u8(&f, (uint8_t)rec[i++]);
-					}
-					if (i >= n) {
-						buf_free(&f);
+				if (rec[i] != cp->quote) {
+					rec[w++] = rec[i++];
+					continue;
+				}
+				q = 1;
+				i++;
+				for (;;) {
+					if (i >= n)
 						return -1;
+					if (rec[i] == cp->quote) {
+						if (i + 1 < n && rec[i + 1] == cp->quote) {
+							rec[w++] = cp->quote;
+							i += 2;
+							continue;
+						}
+						i++;
+						break;
 					}
-					i++;
-				} else {
-					buf_put_u8(&f, (uint8_t)rec[i++]);
+					rec[w++] = rec[i++];
 				}
 			}
 		} else {
-			while (i < n && rec[i] != cp->delim) {
-				if (rec[i] == '\\' && i + 1 < n)
-					buf_put_u8(&f, (uint8_t)rec[i++]);
-				buf_put_u8(&f, (uint8_t)rec[i++]);
-			}
+			while (i < n && rec[i] != cp->delim)
+				i += rec[i] == '\\' && i + 1 < n ? 2 : 1;
+			w = i;
 		}
-		fields[nf] = arena_strndup(&cp->arena, f.len ? (const char *)f.data : "", f.len);
-		lens[nf] = f.len;
-		quoted[nf] = q;
-		buf_free(&f);
+		cp->field[nf] = rec + start;
+		cp->field_len[nf] = w - start;
+		cp->field_quoted[nf] = q;
 		nf++;
 		if (i >= n)
 			return nf;
@@ -619,84 +723,162 @@ static int pg_copy_fields(struct pg_copy *cp, const char *rec, size_t n, char **
 	}
 }
 
-/* Insert one record; the first failure is kept and later records are skipped. */
-static void pg_copy_record(struct pg_conn *pc, struct pg_copy *cp, const char *rec, size_t n)
+/* Insert the pending rows: a full batch in one statement, a partial one row by row. */
+static void pg_copy_flush(struct pg_copy *cp)
 {
-	if (cp->failed)
+	int whole = cp->batch && cp->npending == cp->batch_rows;
+	for (int r = 0; r < cp->npending && !cp->failed; r += whole ? cp->npending : 1) {
+		struct session_stmt *stmt = whole ? cp->batch : cp->insert;
+		int nrows = whole ? cp->npending : 1;
+		struct session_portal *portal;
+		struct stmt_result res;
+		int suspended;
+		if (session_portal_open(stmt, cp->pending + (size_t)r * (size_t)cp->ncols, nrows * cp->ncols, &portal,
+					&cp->err) < 0) {
+			cp->failed = 1;
+			break;
+		}
+		if (session_portal_run(portal, 0, NULL, &res, &suspended, &cp->err) < 0)
+			cp->failed = 1;
+		else
+			cp->rows += nrows;
+		session_portal_close(portal);
+	}
+	cp->npending = 0;
+	arena_reset(&cp->arena);
+}
+
+/* The slot for the next row's values; the batch is flushed once it is full. */
+static struct rvalue *pg_copy_next_row(struct pg_copy *cp)
+{
+	if (cp->npending == cp->batch_rows)
+		pg_copy_flush(cp);
+	return cp->pending + (size_t)cp->npending * (size_t)cp->ncols;
+}
+
+static void pg_copy_field_error(struct pg_copy *cp, int col)
+{
+	rerr_detail(&cp->err, "COPY %s, line %lld, column %s", cp->target, (long long)cp->lineno,
+		    cp->names[col]);
+	cp->failed = 1;
+}
+
+/* Decode and queue one text or CSV record; the first failure is kept and later records are skipped. */
+static void pg_copy_record(struct pg_copy *cp, char *rec, size_t n)
+{
+	if (cp->failed || cp->ended)
 		return;
 	if (n > 0 && rec[n - 1] == '\r')
 		n--;
-	if (!cp->csv && n == 2 && rec[0] == '\\' && rec[1] == '.')
-		return; /* the old end-of-data marker */
+	cp->lineno++;
+	if (!cp->csv && n == 2 && rec[0] == '\\' && rec[1] == '.') {
+		cp->ended = 1; /* the old end-of-data marker: what follows is ignored */
+		return;
+	}
 	if (cp->header) {
 		cp->header = 0;
 		return;
 	}
-	arena_reset(&cp->arena);
 	int max = cp->ncols;
-	char **fields = arena_alloc(&cp->arena, sizeof(char *) * ((size_t)max + 1));
-	size_t *lens = arena_alloc(&cp->arena, sizeof(size_t) * ((size_t)max + 1));
-	int *quoted = arena_alloc(&cp->arena, sizeof(int) * ((size_t)max + 1));
-	struct rvalue *vals = arena_alloc(&cp->arena, sizeof(struct rvalue) * ((size_t)max + 1));
-	int nf = pg_copy_fields(cp, rec, n, fields, lens, quoted, max);
+	int nf = pg_copy_fields(cp, rec, n, max);
 	if (nf < 0) {
 		rerr_set(&cp->err, ERR_BAD_COPY_FILE_FORMAT, "unterminated CSV quoted field");
+		rerr_detail(&cp->err, "COPY %s, line %lld", cp->target, (long long)cp->lineno);
 		cp->failed = 1;
 		return;
 	}
 	if (nf != max) {
-		rerr_set(&cp->err, ERR_BAD_COPY_FILE_FORMAT, nf < max ? "missing data for column %d" : "extra data after last expected column",
-			 nf < max ? nf + 1 : max);
-		rerr_detail(&cp->err, "COPY line %lld", (long long)cp->rows + 1);
+		if (nf < max)
+			rerr_set(&cp->err, ERR_BAD_COPY_FILE_FORMAT, "missing data for column \"%s\"", cp->names[nf]);
+		else
+			rerr_set(&cp->err, ERR_BAD_COPY_FILE_FORMAT, "extra data after last expected column");
+		rerr_detail(&cp->err, "COPY %s, line %lld", cp->target, (long long)cp->lineno);
 		cp->failed = 1;
 		return;
 	}
+	struct rvalue *vals = pg_copy_next_row(cp);
+	if (cp->failed)
+		return;
 	for (int i = 0; i < nf; i++) {
-		int is_null = !quoted[i] && lens[i] == strlen(cp->null_str) && !memcmp(fields[i], cp->null_str, lens[i]);
-		size_t len = lens[i];
+		char *f = (char *)cp->field[i];
+		size_t len = cp->field_len[i];
+		int is_null = !cp->field_quoted[i] && len == cp->null_len && !memcmp(f, cp->null_str, len);
 		if (!is_null && !cp->csv)
-			len = pg_copy_unescape(fields[i], len);
-		if (pg_decode_param(&cp->arena, cp->oids[i], 0, is_null ? NULL : (const uint8_t *)fields[i], (int32_t)len,
+			len = pg_copy_unescape(f, len);
+		if (pg_decode_param(&cp->arena, cp->oids[i], 0, is_null ? NULL : (const uint8_t *)f, (int32_t)len,
 				    &vals[i], &cp->err) < 0) {
-			rerr_detail(&cp->err, "COPY line %lld, column %d", (long long)cp->rows + 1, i + 1);
-			cp->failed = 1;
+			pg_copy_field_error(cp, i);
 			return;
 		}
 	}
-	struct session_portal *portal;
-	struct stmt_result res;
-	int suspended;
-	if (session_portal_open(cp->insert, vals, nf, &portal, &cp->err) < 0) {
-		cp->failed = 1;
-		return;
-	}
-	if (session_portal_run(portal, 0, NULL, &res, &suspended, &cp->err) < 0)
-		cp->failed = 1;
-	else
-		cp->rows++;
-	session_portal_close(portal);
-	(void)pc;
+	cp->npending++;
 }
 
-/* Consume every complete record in cp->line. */
-static void pg_copy_drain(struct pg_conn *pc, struct pg_copy *cp, int final)
+/* Decode and queue one binary tuple (fields point into cp->line). */
+static void pg_copy_tuple(struct pg_copy *cp)
 {
-	const char *s = (const char *)buf_rptr(&cp->line);
-	size_t n = buf_unread(&cp->line), start = 0;
-	int in_quote = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (cp->csv && s[i] == cp->quote)
-			in_quote = !in_quote;
-		else if (s[i] == '\n' && !in_quote) {
-			pg_copy_record(pc, cp, s + start, i - start);
-			start = i + 1;
+	cp->lineno++;
+	struct rvalue *vals = pg_copy_next_row(cp);
+	if (cp->failed)
+		return;
+	for (int i = 0; i < cp->ncols; i++) {
+		const struct pg_copy_field *f = &cp->bfield[i];
+		if (pg_decode_param(&cp->arena, cp->oids[i], 1, f->p, f->len, &vals[i], &cp->err) < 0) {
+			if (cp->err.code == ERR_PROTOCOL_VIOLATION) /* a value of the wrong size for its type */
+				rerr_set(&cp->err, ERR_BAD_COPY_FILE_FORMAT, "incorrect binary data format");
+			pg_copy_field_error(cp, i);
+			return;
 		}
 	}
-	if (final && start < n)
-		pg_copy_record(pc, cp, s + start, n - start);
-	else if (final && in_quote && !cp->failed) {
-		rerr_set(&cp->err, ERR_BAD_COPY_FILE_FORMAT, "unterminated CSV quoted field");
-		cp->failed = 1;
+	cp->npending++;
+}
+
+/* Consume every complete record (text, CSV) or item (binary) in cp->line. */
+static void pg_copy_drain(struct pg_copy *cp, int final)
+{
+	char *s = (char *)cp->line.data + cp->line.rpos;
+	size_t n = buf_unread(&cp->line), start = 0;
+	if (cp->binary) {
+		while (!cp->failed && start < n) {
+			int tuple;
+			long k = pg_copy_bin_next(&cp->bin, (const uint8_t *)s + start, n - start, cp->ncols, cp->bfield,
+						  &tuple, &cp->err);
+			if (k < 0) {
+				rerr_detail(&cp->err, "COPY %s, line %lld", cp->target, (long long)cp->lineno + 1);
+				cp->failed = 1;
+			}
+			if (k <= 0)
+				break;
+			if (tuple)
+				pg_copy_tuple(cp);
+			start += (size_t)k;
+		}
+		if (final && !cp->failed && pg_copy_bin_finish(&cp->bin, n - start, &cp->err) < 0)
+			cp->failed = 1;
+	} else if (!cp->csv) { /* a newline always ends a text-format record: find each with memchr */
+		char *nl;
+		while (start < n && (nl = memchr(s + start, '\n', n - start)) != NULL) {
+			pg_copy_record(cp, s + start, (size_t)(nl - (s + start)));
+			start = (size_t)(nl - s) + 1;
+		}
+		if (final && start < n)
+			pg_copy_record(cp, s + start, n - start);
+	} else {
+		int in_quote = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (s[i] == cp->quote) {
+				in_quote = !in_quote;
+			} else if (s[i] == '\n' && !in_quote) {
+				pg_copy_record(cp, s + start, i - start);
+				start = i + 1;
+			}
+		}
+		if (final && start < n)
+			pg_copy_record(cp, s + start, n - start);
+		else if (final && in_quote && !cp->failed) {
+			rerr_set(&cp->err, ERR_BAD_COPY_FILE_FORMAT, "unterminated CSV quoted field");
+			cp->failed = 1;
+		}
 	}
 	buf_consume(&cp->line, final ? n : start);
 	buf_compact(&cp->line);
@@ -735,20 +917,23 @@ int pg_copy_message(struct conn *c, struct pg_conn *pc, const struct pg_msg *m)
 	struct pg_copy *cp = pc->copy;
 	switch (m->type) {
 	case 'd':
+		if (cp->failed)
+			return 0;
 		if (buf_unread(&cp->line) + m->len > PG_COPY_MAX_LINE) {
-			rerr_set(&cp->err, ERR_PROGRAM_LIMIT_EXCEEDED, "COPY line longer than %u bytes", PG_COPY_MAX_LINE);
+			rerr_set(&cp->err, ERR_PROGRAM_LIMIT_EXCEEDED, "COPY %s longer than %u bytes",
+				 cp->binary ? "row" : "line", PG_COPY_MAX_LINE);
 			cp->failed = 1;
 			buf_reset(&cp->line);
 			return 0;
 		}
-		if (!cp->failed) {
-			buf_append(&cp->line, m->body, m->len);
-			pg_copy_drain(pc, cp, 0);
-		}
+		buf_append(&cp->line, m->body, m->len);
+		pg_copy_drain(cp, 0);
 		return 0;
 	case 'c':
 		if (!cp->failed)
-			pg_copy_drain(pc, cp, 1);
+			pg_copy_drain(cp, 1);
+		if (!cp->failed)
+			pg_copy_flush(cp);
 		pg_copy_finish(c, pc, !cp->failed, &cp->err);
 		return 0;
 	case 'f': {

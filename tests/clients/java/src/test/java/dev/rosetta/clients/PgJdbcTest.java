@@ -339,6 +339,38 @@ class PgJdbcTest {
         }
     }
 
+    /** A server-side cursor over 100k rows: setFetchSize makes pgjdbc read a portal 1000 rows per Execute. */
+    @Test
+    void fetchSizeStreamsOneHundredThousandRows() throws Exception {
+        final int n = 100_000;
+        try (Connection c = server.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT i, 'payload ' || i AS label FROM generate_series(1, ?) s(i)")) {
+                ps.setFetchSize(1000);
+                ps.setInt(1, n);
+                long count = 0, sum = 0, labelChars = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int i = rs.getInt(1);
+                        String label = rs.getString(2);
+                        count++;
+                        sum += i;
+                        labelChars += label.length();
+                        if (!label.equals("payload " + i)) assertEquals("payload " + i, label, "row " + count);
+                    }
+                }
+                long digits = 0;
+                for (int i = 1; i <= n; i++) digits += Integer.toString(i).length();
+                assertEquals(n, count);
+                assertEquals((long) n * (n + 1) / 2, sum);
+                assertEquals("payload ".length() * (long) n + digits, labelChars);
+            }
+            c.commit();
+            assertEquals(1, scalarLong(c, "SELECT 1"), "the connection goes on after the cursor");
+        }
+    }
+
     @Test
     void generatedKeysWithReturning() throws Exception {
         try (Connection c = server.connect()) {
@@ -399,6 +431,58 @@ class PgJdbcTest {
                     idx.add(rs.getString("INDEX_NAME") + ":" + rs.getString("COLUMN_NAME") + ":" + rs.getBoolean("NON_UNIQUE"));
             }
             assertEquals(List.of("dmd_pkey:id:false", "dmd_name_idx:name:true"), idx); // unique first, as the spec orders
+        }
+    }
+
+    // COPY through org.postgresql.copy.CopyManager: one million rows (id, name, v) in from a
+    // Reader and out to a Writer, in text format; name is NULL on every 1000th row and
+    // v = id / 4 (exact in binary floating point).  Checked by count, sums and sampled rows.
+    @Test
+    @Timeout(value = 900, unit = TimeUnit.SECONDS)
+    void copyManagerMillionRowsInAndOut() throws Exception {
+        final int n = 1_000_000;
+        final long idSum = (long) n * (n - 1) / 2;
+        StringBuilder text = new StringBuilder(n * 24);
+        for (int i = 0; i < n; i++)
+            text.append(i).append('\t').append(i % 1000 == 0 ? "\\N" : "n" + i).append('\t').append(i / 4.0).append('\n');
+        try (Connection c = server.connect()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE copy_jdbc (id integer, name text, v double precision)");
+            }
+            org.postgresql.copy.CopyManager cm = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            assertEquals(n, cm.copyIn("COPY copy_jdbc FROM STDIN", new java.io.StringReader(text.toString())));
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*), sum(id), sum(v), count(name) FROM copy_jdbc")) {
+                assertTrue(rs.next());
+                assertEquals(n, rs.getLong(1));
+                assertEquals(idSum, rs.getLong(2));
+                assertEquals(idSum / 4.0, rs.getDouble(3));
+                assertEquals(n - n / 1000, rs.getLong(4));
+            }
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT name, v FROM copy_jdbc WHERE id = 777777")) {
+                assertTrue(rs.next());
+                assertEquals("n777777", rs.getString(1));
+                assertEquals(194444.25, rs.getDouble(2));
+            }
+            java.io.StringWriter out = new java.io.StringWriter(n * 24);
+            assertEquals(n, cm.copyOut("COPY copy_jdbc TO STDOUT", out));
+            String[] lines = out.toString().split("\n");
+            assertEquals(n, lines.length);
+            long ids = 0, nulls = 0;
+            for (String line : lines) {
+                String[] f = line.split("\t");
+                ids += Long.parseLong(f[0]);
+                if (f[1].equals("\\N")) nulls++;
+                assertEquals(Long.parseLong(f[0]) / 4.0, Double.parseDouble(f[2]), line);
+            }
+            assertEquals(idSum, ids);
+            assertEquals(n / 1000, nulls);
+            assertTrue(List.of(lines).contains("777777\tn777777\t194444.25"));
+            assertTrue(List.of(lines).contains("1000\t\\N\t250"));
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE copy_jdbc");
+            }
         }
     }
 }
