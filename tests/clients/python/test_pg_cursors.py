@@ -8,7 +8,6 @@ a result far larger than memory keeps the server's memory flat.
 import asyncio
 import os
 import subprocess
-import threading
 
 import asyncpg
 import psycopg
@@ -18,17 +17,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from server_memory import RssPeak, rss_kb
+
 WIDE = 4000        # bytes of payload per row
 ROWS = 100_000     # ~400 MB of rows if the server built the result in memory
 WIDE_QUERY = f"select i, repeat('x', {WIDE}) || i as payload from generate_series(1, {ROWS}) s(i)"
 
 
-def rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS")
 
 
 def sanitizer_build(pid):
@@ -130,34 +125,6 @@ CURSOR_QUERY = (f"select i, repeat('x', {CURSOR_PAD}) || i as payload "
 CURSOR_BYTES = CURSOR_ROWS * CURSOR_PAD
 
 
-class RssPeak:
-    """Samples a process's RSS on a thread while the block runs; .growth_mb is peak minus start."""
-
-    def __init__(self, pid):
-        self.pid = pid
-        self.base = self.peak = rss_kb(pid)
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
-
-    def run(self):
-        while not self.done.wait(0.02):
-            self.peak = max(self.peak, rss_kb(self.pid))
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.done.set()
-        self.thread.join()
-        self.peak = max(self.peak, rss_kb(self.pid))
-
-    def assert_bounded(self):
-        growth_mb = (self.peak - self.base) / 1024
-        limit_mb = CURSOR_BYTES / 4 / 2**20
-        assert growth_mb < limit_mb, f"server RSS grew {growth_mb:.0f} MB over a {limit_mb * 4:.0f} MB result"
-
-
 class Checksum:
     def __init__(self):
         self.count = self.total = 0
@@ -186,7 +153,7 @@ def test_asyncpg_cursor_over_100k_rows(lean_server):
                     async for i, payload in conn.cursor(CURSOR_QUERY, prefetch=1000):
                         sums.add(i, payload)
             sums.check()
-            peak.assert_bounded()
+            peak.assert_bounded(CURSOR_BYTES)
             async with conn.transaction():  # and the explicit form: fetch(n) resumes the portal
                 cur = await conn.cursor("select i from generate_series(1, 10) s(i)")
                 assert [r[0] for r in await cur.fetch(3)] == [1, 2, 3]
@@ -210,7 +177,7 @@ def test_sqlalchemy_stream_results_over_100k_rows(lean_server, driver):
                 for i, payload in result:
                     sums.add(i, payload)
             sums.check()
-            peak.assert_bounded()
+            peak.assert_bounded(CURSOR_BYTES)
             conn.commit()
         with Session(eng) as session:  # the ORM spelling: Query.yield_per over a text select
             stmt = sa.select(sa.column("i")).select_from(sa.text("generate_series(1, 2500) s(i)"))
@@ -234,4 +201,4 @@ def test_psql_fetch_count_over_100k_rows(lean_server):
         i, payload = line.split("|")
         sums.add(int(i), payload)
     sums.check()
-    peak.assert_bounded()
+    peak.assert_bounded(CURSOR_BYTES)

@@ -14,7 +14,6 @@ quarantine), so the RSS bound holds for sanitizer builds too.
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 import mysql.connector
@@ -23,6 +22,8 @@ import psycopg2
 import pymysql
 import pymysql.cursors
 import pytest
+
+from server_memory import RssPeak
 
 ROWS = 1_000_000
 PAD = 90
@@ -34,39 +35,6 @@ MYSQL_QUERY = (f"select i, concat(repeat('x', {PAD}), i) as payload from "
 EXPECTED_SUM = ROWS * (ROWS + 1) // 2
 
 
-def rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS")
-
-
-class RssPeak:
-    """Samples a process's RSS on a thread while the block runs; .growth_mb is peak minus start."""
-
-    def __init__(self, pid):
-        self.pid = pid
-        self.base = self.peak = rss_kb(pid)
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
-
-    def run(self):
-        while not self.done.wait(0.02):
-            self.peak = max(self.peak, rss_kb(self.pid))
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.done.set()
-        self.thread.join()
-        self.peak = max(self.peak, rss_kb(self.pid))
-
-    @property
-    def growth_mb(self):
-        return (self.peak - self.base) / 1024
 
 
 def check_rows(rows):
@@ -80,12 +48,6 @@ def check_rows(rows):
     assert total == EXPECTED_SUM
 
 
-def assert_bounded(peak, result_bytes=RESULT_BYTES):
-    limit_mb = result_bytes / 4 / 2**20
-    assert peak.growth_mb < limit_mb, (
-        f"server RSS grew {peak.growth_mb:.0f} MB over a {result_bytes / 2**20:.0f} MB result")
-
-
 @pytest.mark.parametrize("sslmode", ["require", "disable"])
 def test_psycopg2_simple_query_result_streams(lean_server, sslmode):
     conn = psycopg2.connect(lean_server.dsn(sslmode=sslmode))
@@ -96,7 +58,7 @@ def test_psycopg2_simple_query_result_streams(lean_server, sslmode):
         cur.execute(PG_QUERY)
     assert cur.rowcount == ROWS
     check_rows(cur)
-    assert_bounded(peak)
+    peak.assert_bounded(RESULT_BYTES)
     conn.close()
 
 
@@ -110,7 +72,7 @@ def test_psycopg2_extended_execute_result_streams(lean_server):
             rows = cur.fetchall()
         check_rows(rows)
         del rows
-        assert_bounded(peak)
+        peak.assert_bounded(RESULT_BYTES)
 
 
 def mysql_connect(server, **kw):
@@ -126,7 +88,7 @@ def test_pymysql_unbuffered_result_streams(lean_server):
     with RssPeak(lean_server.proc.pid) as peak:
         cur.execute(MYSQL_QUERY)
         check_rows(cur)
-    assert_bounded(peak)
+    peak.assert_bounded(RESULT_BYTES)
     conn.close()
 
 
@@ -153,7 +115,7 @@ def test_mysql_binary_result_streams(lean_server):
                     payload = payload.decode()
                 assert payload == "x" * PAD + str(i)
     assert count == rows and total == rows * (rows + 1) // 2
-    assert_bounded(peak, rows * (PAD + 6))
+    peak.assert_bounded(rows * (PAD + 6))
     conn.close()
 
 
