@@ -13,6 +13,10 @@
  *   uuid          16 bytes
  *   numeric       int16 ndigits, int16 weight, int16 sign, int16 dscale,
  *                 then ndigits base-10000 digits
+ *   interval      int64 microseconds, int32 days, int32 months; the text
+ *                 is kept as written ("1 day 02:00:00", "90 minutes",
+ *                 "1 year 2 mons", "-01:30"), read here in PostgreSQL's
+ *                 postgres style: quantities with units, and [-]hh:mm[:ss[.f]]
  *
  * INTERFACE ROUTINES
  *   pg_binary_from_text   canonical text -> binary wire value (appended, without length)
@@ -23,9 +27,11 @@
 #include "proto/pg/pg_binary.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PG_EPOCH_JDN 2451545 /* Julian day number of 2000-01-01 */
 #define USECS_PER_DAY 86400000000LL
@@ -176,6 +182,150 @@ static int pg_numeric_from_text(const char *s, struct buf *out)
 	return 0;
 }
 
+/* One quantity's unit: the months, days and microseconds it is worth.  0 when unknown. */
+static int pg_interval_unit(const char *u, size_t n, int64_t *months, int64_t *days, int64_t *usecs)
+{
+	static const struct {
+		const char *name;
+		int64_t months, days, usecs;
+	} units[] = {
+		{"microseconds", 0, 0, 1}, {"microsecond", 0, 0, 1}, {"us", 0, 0, 1},
+		{"milliseconds", 0, 0, 1000}, {"millisecond", 0, 0, 1000}, {"ms", 0, 0, 1000},
+		{"seconds", 0, 0, 1000000}, {"second", 0, 0, 1000000}, {"secs", 0, 0, 1000000},
+		{"sec", 0, 0, 1000000}, {"s", 0, 0, 1000000}, {"minutes", 0, 0, 60000000},
+		{"minute", 0, 0, 60000000}, {"mins", 0, 0, 60000000}, {"min", 0, 0, 60000000},
+		{"m", 0, 0, 60000000}, {"hours", 0, 0, 3600000000LL}, {"hour", 0, 0, 3600000000LL},
+		{"hrs", 0, 0, 3600000000LL}, {"hr", 0, 0, 3600000000LL}, {"h", 0, 0, 3600000000LL},
+		{"days", 0, 1, 0}, {"day", 0, 1, 0}, {"d", 0, 1, 0}, {"weeks", 0, 7, 0}, {"week", 0, 7, 0},
+		{"w", 0, 7, 0}, {"months", 1, 0, 0}, {"month", 1, 0, 0}, {"mons", 1, 0, 0}, {"mon", 1, 0, 0},
+		{"years", 12, 0, 0}, {"year", 12, 0, 0}, {"yrs", 12, 0, 0}, {"yr", 12, 0, 0}, {"y", 12, 0, 0},
+		{"decades", 120, 0, 0}, {"decade", 120, 0, 0}, {"centuries", 1200, 0, 0}, {"century", 1200, 0, 0},
+	};
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strlen(units[i].name) == n && !strncasecmp(units[i].name, u, n)) {
+			*months = units[i].months;
+			*days = units[i].days;
+			*usecs = units[i].usecs;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* [-]hh:mm[:ss[.ffffff]] at s -> signed microseconds; *end after it.  0 or -1. */
+static int pg_parse_clock(const char *s, char **end, double *usecs)
+{
+	int neg = *s == '-';
+	if (*s == '-' || *s == '+')
+		s++;
+	long h = strtol(s, end, 10), mi;
+	double sec = 0;
+	if (**end != ':' || !isdigit((unsigned char)(*end)[1]))
+		return -1;
+	mi = strtol(*end + 1, end, 10);
+	if (**end == ':') {
+		if (!isdigit((unsigned char)(*end)[1]))
+			return -1;
+		sec = strtod(*end + 1, end);
+	}
+	double v = ((double)h * 3600 + (double)mi * 60 + sec) * 1e6;
+	*usecs = neg ? -v : v;
+	return 0;
+}
+
+/* An interval's text (see the header comment) -> months, days, microseconds.  0 or -1. */
+static int pg_parse_interval(const char *s, int32_t *months_out, int32_t *days_out, int64_t *usecs_out)
+{
+	double months = 0, days = 0, usecs = 0;
+	int any = 0, ago = 0;
+	for (;;) {
+		while (isspace((unsigned char)*s) || *s == ',' || *s == '@')
+			s++;
+		if (!*s)
+			break;
+		if (!strncasecmp(s, "ago", 3) && !isalpha((unsigned char)s[3])) {
+			ago = 1;
+			s += 3;
+			continue;
+		}
+		char *end;
+		double q = strtod(s, &end);
+		if (end == s)
+			return -1;
+		if (*end == ':') {
+			double v;
+			if (pg_parse_clock(s, &end, &v) < 0)
+				return -1;
+			usecs += v;
+			s = end;
+			any = 1;
+			continue;
+		}
+		s = end;
+		while (isspace((unsigned char)*s))
+			s++;
+		const char *u = s;
+		while (isalpha((unsigned char)*s))
+			s++;
+		int64_t um = 0, ud = 0, uu = 1000000; /* a bare number is seconds */
+		if (s > u && !pg_interval_unit(u, (size_t)(s - u), &um, &ud, &uu))
+			return -1;
+		/* fractions carry down as PostgreSQL's do: 1.5 months = 1 month 15 days */
+		double m = q * (double)um, d = q * (double)ud;
+		months += (double)(int64_t)m;
+		d += (m - (double)(int64_t)m) * 30;
+		days += (double)(int64_t)d;
+		usecs += (d - (double)(int64_t)d) * (double)USECS_PER_DAY + q * (double)uu;
+		any = 1;
+	}
+	if (!any)
+		return -1;
+	double sign = ago ? -1 : 1;
+	*months_out = (int32_t)(sign * months);
+	*days_out = (int32_t)(sign * days);
+	usecs *= sign;
+	*usecs_out = (int64_t)(usecs < 0 ? usecs - 0.5 : usecs + 0.5);
+	return 0;
+}
+
+/* Append to out[*k..cap) (truncating), for pg_format_interval. */
+static void pg_iv_put(char *out, size_t cap, size_t *k, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void pg_iv_put(char *out, size_t cap, size_t *k, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int w = vsnprintf(out + *k, cap - *k, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*k += (size_t)w < cap - *k ? (size_t)w : cap - *k - 1;
+}
+
+/* PostgreSQL's postgres-style output: "1 year 2 mons 3 days 04:05:06.5". */
+static void pg_format_interval(int32_t months, int32_t days, int64_t usecs, char *out, size_t cap)
+{
+	size_t k = 0;
+	out[0] = 0;
+	int32_t years = months / 12, mons = months % 12;
+	if (years)
+		pg_iv_put(out, cap, &k, "%d year%s", years, years == 1 ? "" : "s");
+	if (mons)
+		pg_iv_put(out, cap, &k, "%s%d mon%s", k ? " " : "", mons, mons == 1 ? "" : "s");
+	if (days)
+		pg_iv_put(out, cap, &k, "%s%d day%s", k ? " " : "", days, days == 1 ? "" : "s");
+	if (usecs || !k) {
+		uint64_t a = usecs < 0 ? (uint64_t)0 - (uint64_t)usecs : (uint64_t)usecs;
+		pg_iv_put(out, cap, &k, "%s%s%02llu:%02llu:%02llu", k ? " " : "", usecs < 0 ? "-" : "",
+			  (unsigned long long)(a / 3600000000ULL), (unsigned long long)(a / 60000000ULL % 60),
+			  (unsigned long long)(a / 1000000ULL % 60));
+		if (a % 1000000ULL) {
+			pg_iv_put(out, cap, &k, ".%06llu", (unsigned long long)(a % 1000000ULL));
+			while (k > 0 && out[k - 1] == '0')
+				out[--k] = 0;
+		}
+	}
+}
+
 static int pg_hexval(int c)
 {
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
@@ -221,6 +371,15 @@ int pg_binary_from_text(enum rtype t, const char *s, struct buf *out)
 		if (n != 32)
 			return -1;
 		buf_append(out, u, 16);
+		return 0;
+	}
+	case RT_INTERVAL: {
+		int32_t months, days;
+		if (pg_parse_interval(s, &months, &days, &v) < 0)
+			return -1;
+		pg_put_be64(out, (uint64_t)v);
+		buf_put_be32(out, (uint32_t)days);
+		buf_put_be32(out, (uint32_t)months);
 		return 0;
 	}
 	case RT_NUMERIC:
@@ -279,6 +438,11 @@ int pg_binary_to_text(enum rtype t, const uint8_t *p, size_t n, char *out, size_
 			return -1;
 		snprintf(out, cap, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", p[0], p[1], p[2],
 			 p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15]);
+		return 0;
+	case RT_INTERVAL:
+		if (n != 16)
+			return -1;
+		pg_format_interval((int32_t)rd_be32(p + 12), (int32_t)rd_be32(p + 8), pg_rd_be64(p), out, cap);
 		return 0;
 	case RT_NUMERIC: {
 		if (n < 8)

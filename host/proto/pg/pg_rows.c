@@ -3,9 +3,9 @@
  *
  * Binary formats implemented: bool, int2, int4, int8, float4, float8, text
  * and its kin (varchar, bpchar, json, unknown), bytea, and through
- * pg_binary.c date, time, timestamp, timestamptz, uuid and numeric.
- * interval and vector are text-only; a client asking binary for those gets
- * 0A000.
+ * pg_binary.c date, time, timestamp, timestamptz, uuid, numeric and interval.
+ * vector columns are text-only (sent as text); arrays have no binary output
+ * yet, and a client asking binary for one gets 0A000.
  */
 #include "proto/pg/pg_rows.h"
 
@@ -208,6 +208,7 @@ static int pg_put_binary_value(struct buf *b, enum rtype t, const struct rvalue 
 	case RT_TIMESTAMP:
 	case RT_TIMESTAMPTZ:
 	case RT_UUID:
+	case RT_INTERVAL:
 	case RT_NUMERIC: {
 		char text[128];
 		if (v->kind == RV_TEXT || v->kind == RV_BLOB)
@@ -406,9 +407,10 @@ static int pg_decode_binary_param(struct arena *a, uint32_t oid, const uint8_t *
 		out->p = arena_memdup(a, p, (size_t)len);
 		out->n = (size_t)len;
 		return 0;
-	case 1082: case 1083: case 1114: case 1184: case 2950: case 1700: {
+	case 1082: case 1083: case 1114: case 1184: case 2950: case 1700: case 1186: {
 		enum rtype t = oid == 1082 ? RT_DATE : oid == 1083 ? RT_TIME : oid == 1114 ? RT_TIMESTAMP
-			       : oid == 1184 ? RT_TIMESTAMPTZ : oid == 2950 ? RT_UUID : RT_NUMERIC;
+			       : oid == 1184 ? RT_TIMESTAMPTZ : oid == 2950 ? RT_UUID : oid == 1186 ? RT_INTERVAL
+			       : RT_NUMERIC;
 		char text[1200];
 		if (pg_binary_to_text(t, p, (size_t)len, text, sizeof(text)) < 0)
 			break;

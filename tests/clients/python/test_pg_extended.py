@@ -203,3 +203,32 @@ def test_asyncpg_binary_date_time_uuid_numeric(server):
         finally:
             await c.close()
     run(body())
+
+
+def test_asyncpg_binary_interval_both_ways(server):
+    """Intervals are kept as written; asyncpg reads and binds them in binary (months, days, µs)."""
+    import datetime
+
+    async def body():
+        c = await connect(server)
+        try:
+            await c.execute("create table ext_iv (id integer primary key, d interval)")
+            await c.execute("insert into ext_iv values (1, '1 day 02:00:00'), (2, '90 minutes'), "
+                            "(3, '1 year 2 mons 3 days'), (4, '-01:30'), (5, '1.5 days'), (6, '3 hours ago'), "
+                            "(7, null)")
+            rows = {r["id"]: r["d"] for r in await c.fetch("select id, d from ext_iv")}
+            td = datetime.timedelta
+            assert rows == {1: td(days=1, hours=2), 2: td(minutes=90), 3: td(days=365 + 60 + 3),
+                            4: td(minutes=-90), 5: td(days=1, hours=12), 6: td(hours=-3), 7: None}
+            v = td(days=2, hours=3, microseconds=5)
+            await c.execute("insert into ext_iv values ($1, $2)", 8, v)
+            assert await c.fetchval("select d from ext_iv where id = 8") == v
+            assert await c.fetchval("select d::text from ext_iv where id = 8") == "2 days 03:00:00.000005"
+            assert await c.fetchval("select $1::interval", td(seconds=-90)) == td(seconds=-90)
+            with pytest.raises(asyncpg.exceptions.InvalidDatetimeFormatError):
+                await c.execute("insert into ext_iv values (9, 'soon')")
+                await c.fetchval("select d from ext_iv where id = 9")
+        finally:
+            await c.close()
+
+    asyncio.run(body())
