@@ -36,6 +36,24 @@ test('connects over TLS with caching_sha2_password and with mysql_native_passwor
     (err) => err.errno === 1045);
 });
 
+test('caching_sha2 full authentication over TLS and, with the server\'s RSA key, without', async () => {
+  // --mysql-auth-cache 0: no fast path, every caching_sha2 login is a full one
+  const fresh = await startServer({ mysql: true, extra: ['--mysql-auth-cache', '0'] });
+  try {
+    for (const ssl of [{ rejectUnauthorized: false }, undefined]) {
+      const c = await mysql.createConnection(fresh.mysqlConfig({ ssl }));
+      const [rows] = await c.query('SELECT CURRENT_USER() AS u');
+      assert.match(String(rows[0].u), /^demo/);
+      await c.end();
+      await assert.rejects(mysql.createConnection(fresh.mysqlConfig({ ssl, password: 'wrong' })),
+        (err) => err.errno === 1045);
+    }
+    assert.match(fresh.readLog(), /tls=off/); // the plain login really was plain
+  } finally {
+    assert.equal(await fresh.stop(), 0);
+  }
+});
+
 test('CRUD through query() and execute()', async () => {
   await conn.query('CREATE TABLE crud (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40), qty INT)');
   const [ins] = await conn.execute('INSERT INTO crud (name, qty) VALUES (?, ?)', ['apple', 3]);

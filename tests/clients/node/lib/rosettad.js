@@ -35,6 +35,7 @@ class Server {
     this.ports = ports;
     this.logPath = path.join(dir, 'server.log');
     this.proc = null;
+    this.extra = [];
   }
 
   get pgPort() { return this.ports.pg; }
@@ -64,6 +65,7 @@ class Server {
   start() {
     const args = ['serve', '--data', this.data, '--listen', '127.0.0.1', '--threads', '2'];
     for (const name of LISTENERS) args.push(`--${name}-port`, String(this.ports[name] || 0));
+    args.push(...this.extra);
     const log = fs.openSync(this.logPath, 'a');
     this.proc = spawn(ROSETTAD, args, { stdio: ['ignore', 'pipe', log] });
     fs.closeSync(log);
@@ -109,14 +111,16 @@ class Server {
 }
 
 /** init a fresh data directory (user demo/demo unless given) and serve it on a free pg port. */
-async function startServer({ user = 'demo', password = 'demo', unified = false, mysql = false } = {}) {
+async function startServer({ user = 'demo', password = 'demo', unified = false, mysql = false, extra = [] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rosetta-node-'));
   execFileSync(ROSETTAD, ['init', '--data', path.join(dir, 'data'), '--user', user, '--password', password],
     { stdio: 'pipe' });
   const ports = { pg: await freePort() };
   if (unified) ports.unified = await freePort();
   if (mysql) ports.mysql = await freePort();
-  return new Server(dir, ports).start();
+  const server = new Server(dir, ports);
+  server.extra = extra; // more `rosettad serve` arguments
+  return server.start();
 }
 
 /**
