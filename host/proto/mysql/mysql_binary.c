@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bits.h"
+
 /* ---- values out ------------------------------------------------------ */
 
 static int64_t mysql_value_int(const struct rvalue *v)
@@ -230,14 +232,6 @@ void mysql_put_binary_value(struct buf *b, enum rtype t, int32_t typmod, const s
 {
 	struct mysql_coltype ct;
 	mysql_type_of(t, typmod, &ct);
-	union {
-		float f;
-		uint32_t u;
-	} f4;
-	union {
-		double d;
-		uint64_t u;
-	} f8;
 	switch (ct.type) {
 	case MYSQL_TYPE_TINY:
 		buf_put_u8(b, (uint8_t)(t == RT_BOOL ? mysql_value_int(v) != 0 : mysql_value_int(v)));
@@ -254,12 +248,10 @@ void mysql_put_binary_value(struct buf *b, enum rtype t, int32_t typmod, const s
 		mysql_put_u64(b, (uint64_t)mysql_value_int(v));
 		return;
 	case MYSQL_TYPE_FLOAT:
-		f4.f = (float)mysql_value_float(v);
-		mysql_put_u32(b, f4.u);
+		mysql_put_u32(b, f32_bits((float)mysql_value_float(v)));
 		return;
 	case MYSQL_TYPE_DOUBLE:
-		f8.d = mysql_value_float(v);
-		mysql_put_u64(b, f8.u);
+		mysql_put_u64(b, f64_bits(mysql_value_float(v)));
 		return;
 	case MYSQL_TYPE_DATE:
 	case MYSQL_TYPE_DATETIME:
@@ -362,14 +354,6 @@ int mysql_get_binary_param(struct mysql_rd *r, uint8_t type, int unsigned_flag, 
 			   struct buf *scratch, struct rerr *err)
 {
 	memset(v, 0, sizeof(*v));
-	union {
-		float f;
-		uint32_t u;
-	} f4;
-	union {
-		double d;
-		uint64_t u;
-	} f8;
 	switch (type) {
 	case MYSQL_TYPE_NULL:
 		v->kind = RV_NULL;
@@ -409,14 +393,12 @@ int mysql_get_binary_param(struct mysql_rd *r, uint8_t type, int unsigned_flag, 
 		break;
 	}
 	case MYSQL_TYPE_FLOAT:
-		f4.u = mysql_get_u32(r);
 		v->kind = RV_FLOAT;
-		v->f = f4.f;
+		v->f = f32_from_bits(mysql_get_u32(r));
 		break;
 	case MYSQL_TYPE_DOUBLE:
-		f8.u = mysql_get_u64(r);
 		v->kind = RV_FLOAT;
-		v->f = f8.d;
+		v->f = f64_from_bits(mysql_get_u64(r));
 		break;
 	case MYSQL_TYPE_DATE:
 	case MYSQL_TYPE_DATETIME:

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/bits.h"
 #include "proto/pg/pg_binary.h"
 #include "proto/pg/pg_types.h"
 #include "engine/catalog_pg.h"
@@ -153,14 +154,6 @@ bad:
 
 static int pg_put_binary_value(struct buf *b, enum rtype t, const struct rvalue *v, struct rerr *err)
 {
-	union {
-		float f;
-		uint32_t u;
-	} f4;
-	union {
-		double d;
-		uint64_t u;
-	} f8;
 	switch (t) {
 	case RT_BOOL:
 		buf_put_be32(b, 1);
@@ -179,14 +172,12 @@ static int pg_put_binary_value(struct buf *b, enum rtype t, const struct rvalue 
 		pg_put_be64(b, (uint64_t)pg_value_as_int(v));
 		return 0;
 	case RT_FLOAT4:
-		f4.f = (float)pg_value_as_float(v);
 		buf_put_be32(b, 4);
-		buf_put_be32(b, f4.u);
+		buf_put_be32(b, f32_bits((float)pg_value_as_float(v)));
 		return 0;
 	case RT_FLOAT8:
-		f8.d = pg_value_as_float(v);
 		buf_put_be32(b, 8);
-		pg_put_be64(b, f8.u);
+		pg_put_be64(b, f64_bits(pg_value_as_float(v)));
 		return 0;
 	case RT_TEXT:
 	case RT_VARCHAR:
@@ -350,14 +341,6 @@ static int pg_decode_text_param(struct arena *a, uint32_t oid, const uint8_t *p,
 static int pg_decode_binary_param(struct arena *a, uint32_t oid, const uint8_t *p, int32_t len, struct rvalue *out,
 				  struct rerr *err)
 {
-	union {
-		uint32_t u;
-		float f;
-	} f4;
-	union {
-		uint64_t u;
-		double d;
-	} f8;
 	switch (oid) {
 	case 16:
 		if (len != 1)
@@ -386,16 +369,14 @@ static int pg_decode_binary_param(struct arena *a, uint32_t oid, const uint8_t *
 	case 700:
 		if (len != 4)
 			break;
-		f4.u = rd_be32(p);
 		out->kind = RV_FLOAT;
-		out->f = f4.f;
+		out->f = f32_from_bits(rd_be32(p));
 		return 0;
 	case 701:
 		if (len != 8)
 			break;
-		f8.u = (uint64_t)rd_be32(p) << 32 | rd_be32(p + 4);
 		out->kind = RV_FLOAT;
-		out->f = f8.d;
+		out->f = f64_from_bits((uint64_t)rd_be32(p) << 32 | rd_be32(p + 4));
 		return 0;
 	case 17:
 		out->kind = RV_BLOB;
