@@ -366,7 +366,7 @@ static int pg_copy_out_row(void *ctx, int n, const struct rvalue *vals)
 		if (pg_copy_bin_put_tuple(b, o->rows == 0, n, o->types, vals, &o->err) < 0)
 			return -1;
 		o->rows++;
-		return 0;
+		return conn_out_drain(o->c) < 0 ? -1 : 0; /* a long COPY streams out (conn.h) */
 	}
 	size_t at = pg_msg_begin(b, 'd');
 	for (int i = 0; i < n; i++) {
@@ -377,7 +377,7 @@ static int pg_copy_out_row(void *ctx, int n, const struct rvalue *vals)
 	buf_put_u8(b, '\n');
 	pg_msg_end(b, at);
 	o->rows++;
-	return 0;
+	return conn_out_drain(o->c) < 0 ? -1 : 0;
 }
 
 /* CopyInResponse ('G') or CopyOutResponse ('H'): overall format, then one code per column. */
