@@ -37,6 +37,30 @@
 
 #include "core/bits.h"
 
+/* The integer types and their width on the wire (little endian, two's complement).  Whether
+ * a value in is signed is the parameter's unsigned flag, not its type; out, the column's
+ * type decides the width and the bytes are the same either way. */
+static const struct mysql_int_width {
+	uint8_t type;
+	uint8_t width;
+} mysql_int_widths[] = {
+	{MYSQL_TYPE_TINY, 1},
+	{MYSQL_TYPE_SHORT, 2},
+	{MYSQL_TYPE_YEAR, 2},
+	{MYSQL_TYPE_INT24, 4}, /* sent as 4 bytes, like LONG */
+	{MYSQL_TYPE_LONG, 4},
+	{MYSQL_TYPE_LONGLONG, 8},
+};
+
+/* The wire width of an integer type, or 0 for any other type. */
+static int mysql_int_width_of(uint8_t type)
+{
+	for (size_t i = 0; i < sizeof(mysql_int_widths) / sizeof(mysql_int_widths[0]); i++)
+		if (mysql_int_widths[i].type == type)
+			return mysql_int_widths[i].width;
+	return 0;
+}
+
 /* ---- values out ------------------------------------------------------ */
 
 static int64_t mysql_value_int(const struct rvalue *v)
@@ -232,21 +256,18 @@ void mysql_put_binary_value(struct buf *b, enum rtype t, int32_t typmod, const s
 {
 	struct mysql_coltype ct;
 	mysql_type_of(t, typmod, &ct);
+	int width = mysql_int_width_of(ct.type);
+	if (width) {
+		int64_t x = mysql_value_int(v);
+		uint8_t le[8];
+		if (t == RT_BOOL)
+			x = x != 0;
+		for (int i = 0; i < width; i++)
+			le[i] = (uint8_t)((uint64_t)x >> (8 * i));
+		buf_append(b, le, (size_t)width);
+		return;
+	}
 	switch (ct.type) {
-	case MYSQL_TYPE_TINY:
-		buf_put_u8(b, (uint8_t)(t == RT_BOOL ? mysql_value_int(v) != 0 : mysql_value_int(v)));
-		return;
-	case MYSQL_TYPE_SHORT:
-	case MYSQL_TYPE_YEAR:
-		mysql_put_u16(b, (uint16_t)mysql_value_int(v));
-		return;
-	case MYSQL_TYPE_LONG:
-	case MYSQL_TYPE_INT24:
-		mysql_put_u32(b, (uint32_t)mysql_value_int(v));
-		return;
-	case MYSQL_TYPE_LONGLONG:
-		mysql_put_u64(b, (uint64_t)mysql_value_int(v));
-		return;
 	case MYSQL_TYPE_FLOAT:
 		mysql_put_u32(b, f32_bits((float)mysql_value_float(v)));
 		return;
@@ -350,48 +371,40 @@ static int mysql_get_temporal(struct mysql_rd *r, uint8_t type, struct rvalue *v
 	return 0;
 }
 
+/* An integer parameter of `width` bytes; signed unless the unsigned flag is set. */
+static int mysql_get_int_param(struct mysql_rd *r, uint8_t type, int width, int unsigned_flag, struct rvalue *v,
+			       struct buf *scratch, struct rerr *err)
+{
+	const uint8_t *le = mysql_get_bytes(r, (size_t)width);
+	if (!le)
+		return mysql_bad_param(err, type);
+	uint64_t x = 0;
+	for (int i = width - 1; i >= 0; i--)
+		x = x << 8 | le[i];
+	if (!unsigned_flag && width < 8 && (x >> (8 * width - 1)) != 0)
+		x |= ~(uint64_t)0 << (8 * width); /* sign-extend */
+	if (unsigned_flag && x > (uint64_t)INT64_MAX) { /* an unsigned BIGINT past int64: its text */
+		char text[32];
+		int n = snprintf(text, sizeof(text), "%" PRIu64, x);
+		mysql_param_text(scratch, v, text, (size_t)n);
+		return 0;
+	}
+	v->kind = RV_INT;
+	v->i = (int64_t)x;
+	return 0;
+}
+
 int mysql_get_binary_param(struct mysql_rd *r, uint8_t type, int unsigned_flag, struct rvalue *v,
 			   struct buf *scratch, struct rerr *err)
 {
 	memset(v, 0, sizeof(*v));
+	int width = mysql_int_width_of(type);
+	if (width)
+		return mysql_get_int_param(r, type, width, unsigned_flag, v, scratch, err);
 	switch (type) {
 	case MYSQL_TYPE_NULL:
 		v->kind = RV_NULL;
 		return 0;
-	case MYSQL_TYPE_TINY: {
-		uint8_t x = mysql_get_u8(r);
-		v->kind = RV_INT;
-		v->i = unsigned_flag ? (int64_t)x : (int64_t)(int8_t)x;
-		break;
-	}
-	case MYSQL_TYPE_SHORT:
-	case MYSQL_TYPE_YEAR: {
-		uint16_t x = mysql_get_u16(r);
-		v->kind = RV_INT;
-		v->i = unsigned_flag ? (int64_t)x : (int64_t)(int16_t)x;
-		break;
-	}
-	case MYSQL_TYPE_LONG:
-	case MYSQL_TYPE_INT24: {
-		uint32_t x = mysql_get_u32(r);
-		v->kind = RV_INT;
-		v->i = unsigned_flag ? (int64_t)x : (int64_t)(int32_t)x;
-		break;
-	}
-	case MYSQL_TYPE_LONGLONG: {
-		uint64_t x = mysql_get_u64(r);
-		if (r->bad)
-			break;
-		if (unsigned_flag && x > (uint64_t)INT64_MAX) {
-			char text[32];
-			int n = snprintf(text, sizeof(text), "%" PRIu64, x);
-			mysql_param_text(scratch, v, text, (size_t)n);
-			return 0;
-		}
-		v->kind = RV_INT;
-		v->i = (int64_t)x;
-		break;
-	}
 	case MYSQL_TYPE_FLOAT:
 		v->kind = RV_FLOAT;
 		v->f = f32_from_bits(mysql_get_u32(r));

@@ -31,15 +31,14 @@
  *   mysql_infile_packet    one packet of the file (empty: the end; answers OK or ERR)
  *   mysql_infile_abandon   release the load (connection closing mid-transfer)
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/arena.h"
 #include "proto/mysql/mysql_conn.h"
+#include "sql/lexer.h"
 
 #define INFILE_MAX_COLS 4096
 /* Parameters per batch INSERT.  Small on purpose: the store finds each "?NNN" by a linear
@@ -72,276 +71,251 @@ struct mysql_infile {
 
 /* ---- the statement ------------------------------------------------------ */
 
-enum tok_kind { TK_END, TK_WORD, TK_STRING, TK_NUMBER, TK_QUOTED_ID, TK_PUNCT };
+/*
+ * The statement is read with the shared tokenizer under MySQL's rules
+ * (sql/lexer.h): backslash escapes in '..' and "..", `backtick` names, #,
+ * -- and block comments.  A ';' ends the statement; text after it is not
+ * read.  A token the lexer cannot finish (an unterminated string or
+ * comment) is a syntax error wherever it falls.
+ */
+struct infile_lex {
+	struct sql_lexer lx;
+	struct sql_token t; /* the current token; TK_EOF and a bad token stay current */
+	int bad;            /* t is the lexer's failure: spans to the end, matches nothing */
+};
 
-struct tok {
-	enum tok_kind kind;
-	const char *p; /* the token's text as written */
+static void infile_next(struct infile_lex *k)
+{
+	if (k->t.kind == TK_EOF || k->bad)
+		return;
+	if (sql_lex_next(&k->lx, &k->t) < 0) {
+		k->t.kind = TK_OP;
+		k->bad = 1;
+	} else if (sql_tok_is(&k->lx, &k->t, ";")) {
+		k->t.kind = TK_EOF;
+	}
+}
+
+static void infile_lex_init(struct infile_lex *k, const char *s, size_t len)
+{
+	sql_lex_init(&k->lx, DIALECT_MYSQL, s, len);
+	k->t.kind = TK_OP;
+	k->bad = 0;
+	infile_next(k);
+}
+
+static int infile_is(const struct infile_lex *k, const char *word)
+{
+	return sql_tok_is(&k->lx, &k->t, word);
+}
+
+/* The current token is a string literal whose value is shorter than `cap`: copied NUL-terminated
+ * into out, its length returned; -1 otherwise. */
+static int infile_string(const struct infile_lex *k, char *out, size_t cap)
+{
+	if (k->t.kind != TK_STRING)
+		return -1;
+	struct arena a;
+	arena_init(&a);
 	size_t n;
-};
-
-struct lexer {
-	const char *s;
-	size_t n, pos;
-};
-
-static void lx_skip(struct lexer *lx)
-{
-	for (;;) {
-		while (lx->pos < lx->n && isspace((unsigned char)lx->s[lx->pos]))
-			lx->pos++;
-		if (lx->pos + 1 < lx->n && lx->s[lx->pos] == '/' && lx->s[lx->pos + 1] == '*') {
-			const char *e = memmem(lx->s + lx->pos + 2, lx->n - lx->pos - 2, "*/", 2);
-			lx->pos = e ? (size_t)(e - lx->s) + 2 : lx->n;
-		} else if (lx->pos < lx->n && (lx->s[lx->pos] == '#' ||
-					       (lx->pos + 2 < lx->n && lx->s[lx->pos] == '-' && lx->s[lx->pos + 1] == '-' &&
-						isspace((unsigned char)lx->s[lx->pos + 2])))) {
-			while (lx->pos < lx->n && lx->s[lx->pos] != '\n')
-				lx->pos++;
-		} else {
-			return;
-		}
+	const char *v = sql_lex_decode(&a, &k->lx, &k->t, &n);
+	int rc = -1;
+	if (n < cap) {
+		memcpy(out, v, n + 1);
+		rc = (int)n;
 	}
-}
-
-static struct tok lx_next(struct lexer *lx)
-{
-	lx_skip(lx);
-	struct tok t = {TK_END, lx->s + lx->pos, 0};
-	if (lx->pos >= lx->n || lx->s[lx->pos] == ';')
-		return t;
-	size_t start = lx->pos;
-	char c = lx->s[lx->pos];
-	if (c == '\'' || c == '"' || c == '`') {
-		lx->pos++;
-		while (lx->pos < lx->n) {
-			char d = lx->s[lx->pos++];
-			if (d == '\\' && c != '`' && lx->pos < lx->n)
-				lx->pos++;
-			else if (d == c) {
-				if (lx->pos < lx->n && lx->s[lx->pos] == c)
-					lx->pos++; /* doubled */
-				else
-					break;
-			}
-		}
-		t.kind = c == '`' ? TK_QUOTED_ID : TK_STRING;
-	} else if (isalpha((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80) {
-		while (lx->pos < lx->n && (isalnum((unsigned char)lx->s[lx->pos]) || lx->s[lx->pos] == '_' ||
-					   lx->s[lx->pos] == '$' || (unsigned char)lx->s[lx->pos] >= 0x80))
-			lx->pos++;
-		t.kind = TK_WORD;
-	} else if (isdigit((unsigned char)c)) {
-		while (lx->pos < lx->n && isdigit((unsigned char)lx->s[lx->pos]))
-			lx->pos++;
-		t.kind = TK_NUMBER;
-	} else {
-		lx->pos++;
-		t.kind = TK_PUNCT;
-	}
-	t.n = lx->pos - start;
-	return t;
-}
-
-static int tok_is(const struct tok *t, const char *word)
-{
-	return t->kind == TK_WORD && strlen(word) == t->n && strncasecmp(t->p, word, t->n) == 0;
-}
-
-static int tok_punct(const struct tok *t, char c)
-{
-	return t->kind == TK_PUNCT && t->p[0] == c;
-}
-
-/* A string literal's value (MySQL escapes), NUL-terminated into out; -1 when too long. */
-static int tok_string(const struct tok *t, char *out, size_t cap)
-{
-	size_t k = 0;
-	char q = t->p[0];
-	for (size_t i = 1; i + 1 < t->n; i++) {
-		char c = t->p[i];
-		if (c == '\\' && i + 2 < t->n) {
-			c = t->p[++i];
-			switch (c) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case '0': c = '\0'; break;
-			case 'Z': c = 0x1a; break;
-			default: break;
-			}
-		} else if (c == q && i + 2 < t->n && t->p[i + 1] == q) {
-			i++;
-		}
-		if (k + 1 >= cap)
-			return -1;
-		out[k++] = c;
-	}
-	out[k] = 0;
-	return (int)k;
+	arena_free(&a);
+	return rc;
 }
 
 /* Is this statement text LOAD DATA?  Cheap: looks at the first two words only. */
 static int infile_is_load_data(const char *sql, size_t len)
 {
-	struct lexer lx = {sql, len, 0};
-	struct tok a = lx_next(&lx);
-	if (!tok_is(&a, "LOAD"))
+	struct infile_lex k;
+	infile_lex_init(&k, sql, len);
+	if (!infile_is(&k, "LOAD"))
 		return 0;
-	struct tok b = lx_next(&lx);
-	return tok_is(&b, "DATA");
+	infile_next(&k);
+	return infile_is(&k, "DATA");
 }
 
 struct infile_stmt {
 	int local, replace, ignore;
 	char path[1024];
-	struct tok table;      /* as written, possibly db.t */
-	size_t table_end;      /* offset just past the table name in sql */
+	const char *table;     /* as written, possibly db.t */
+	size_t table_n;
 	const char *cols;      /* "(a, b)" as written, or NULL */
 	size_t cols_n;
 };
 
-static int infile_syntax(struct rerr *err, const struct tok *t)
+static int infile_syntax(struct rerr *err, const struct infile_lex *k)
 {
+	size_t n = k->t.len > 40 ? 40 : k->t.len;
 	return rerr_set(err, ERR_SYNTAX_ERROR, "You have an error in your SQL syntax near '%.*s' in LOAD DATA",
-			t->n > 40 ? 40 : (int)t->n, t->p);
+			(int)n, k->lx.s + k->t.off);
+}
+
+/* `word` BY 'literal': the literal's value into out (shorter than cap); its length, or -1 after
+ * setting a syntax error. */
+static int infile_by_string(struct infile_lex *k, char *out, size_t cap, struct rerr *err)
+{
+	infile_next(k);
+	if (!infile_is(k, "BY"))
+		return infile_syntax(err, k);
+	infile_next(k);
+	int n = infile_string(k, out, cap);
+	if (n < 0)
+		return infile_syntax(err, k);
+	return n;
+}
+
+/* FIELDS ... and LINES ...: the format clauses, into f. */
+static int infile_parse_format(struct infile_lex *k, struct mysql_infile *f, struct rerr *err)
+{
+	char lit[16];
+	if (infile_is(k, "FIELDS") || infile_is(k, "COLUMNS")) {
+		infile_next(k);
+		for (;;) {
+			int n;
+			if (infile_is(k, "TERMINATED")) {
+				if ((n = infile_by_string(k, f->field_term, sizeof(f->field_term), err)) < 0)
+					return -1;
+				if (n == 0)
+					return infile_syntax(err, k);
+			} else if (infile_is(k, "OPTIONALLY") || infile_is(k, "ENCLOSED")) {
+				if (infile_is(k, "OPTIONALLY"))
+					infile_next(k);
+				if (!infile_is(k, "ENCLOSED"))
+					return infile_syntax(err, k);
+				if ((n = infile_by_string(k, lit, sizeof(lit), err)) < 0)
+					return -1;
+				if (n > 1)
+					return infile_syntax(err, k);
+				f->enclose = n ? (unsigned char)lit[0] : -1;
+			} else if (infile_is(k, "ESCAPED")) {
+				if ((n = infile_by_string(k, lit, sizeof(lit), err)) < 0)
+					return -1;
+				if (n > 1)
+					return infile_syntax(err, k);
+				f->escape = n ? (unsigned char)lit[0] : -1;
+			} else {
+				break;
+			}
+			infile_next(k);
+		}
+	}
+	if (infile_is(k, "LINES")) {
+		infile_next(k);
+		for (;;) {
+			int starting = infile_is(k, "STARTING");
+			if (!starting && !infile_is(k, "TERMINATED"))
+				break;
+			char *dst = starting ? f->line_start : f->line_term;
+			int n = infile_by_string(k, dst, sizeof(f->line_term), err);
+			if (n < 0)
+				return -1;
+			if (!starting && n == 0)
+				return infile_syntax(err, k);
+			infile_next(k);
+		}
+	}
+	return 0;
+}
+
+/* A run of digits (not MySQL's 0x.. integer). */
+static int infile_is_count(const struct infile_lex *k)
+{
+	if (k->t.kind != TK_INT)
+		return 0;
+	for (size_t i = 0; i < k->t.len; i++)
+		if (k->lx.s[k->t.off + i] < '0' || k->lx.s[k->t.off + i] > '9')
+			return 0;
+	return 1;
+}
+
+static int infile_is_name(const struct infile_lex *k)
+{
+	return k->t.kind == TK_IDENT || k->t.kind == TK_QIDENT;
 }
 
 static int infile_parse(const char *sql, size_t len, struct infile_stmt *st, struct mysql_infile *f,
 			struct rerr *err)
 {
-	struct lexer lx = {sql, len, 0};
-	struct tok t = lx_next(&lx); /* LOAD */
-	t = lx_next(&lx);             /* DATA */
-	t = lx_next(&lx);
-	if (tok_is(&t, "LOW_PRIORITY") || tok_is(&t, "CONCURRENT"))
-		t = lx_next(&lx);
-	if (tok_is(&t, "LOCAL")) {
+	struct infile_lex k;
+	infile_lex_init(&k, sql, len); /* LOAD */
+	infile_next(&k);                /* DATA */
+	infile_next(&k);
+	if (infile_is(&k, "LOW_PRIORITY") || infile_is(&k, "CONCURRENT"))
+		infile_next(&k);
+	if (infile_is(&k, "LOCAL")) {
 		st->local = 1;
-		t = lx_next(&lx);
+		infile_next(&k);
 	}
-	if (!tok_is(&t, "INFILE"))
-		return infile_syntax(err, &t);
-	t = lx_next(&lx);
-	if (t.kind != TK_STRING || tok_string(&t, st->path, sizeof(st->path)) < 0)
-		return infile_syntax(err, &t);
-	t = lx_next(&lx);
-	if (tok_is(&t, "REPLACE") || tok_is(&t, "IGNORE")) {
-		st->replace = tok_is(&t, "REPLACE");
+	if (!infile_is(&k, "INFILE"))
+		return infile_syntax(err, &k);
+	infile_next(&k);
+	if (infile_string(&k, st->path, sizeof(st->path)) < 0)
+		return infile_syntax(err, &k);
+	infile_next(&k);
+	if (infile_is(&k, "REPLACE") || infile_is(&k, "IGNORE")) {
+		st->replace = infile_is(&k, "REPLACE");
 		st->ignore = !st->replace;
-		t = lx_next(&lx);
+		infile_next(&k);
 	}
-	if (!tok_is(&t, "INTO"))
-		return infile_syntax(err, &t);
-	t = lx_next(&lx);
-	if (!tok_is(&t, "TABLE"))
-		return infile_syntax(err, &t);
-	t = lx_next(&lx);
-	if (t.kind != TK_WORD && t.kind != TK_QUOTED_ID)
-		return infile_syntax(err, &t);
-	st->table = t;
-	struct lexer save = lx;
-	struct tok dot = lx_next(&lx);
-	if (tok_punct(&dot, '.')) {
-		struct tok name = lx_next(&lx);
-		if (name.kind != TK_WORD && name.kind != TK_QUOTED_ID)
-			return infile_syntax(err, &name);
-		st->table.n = (size_t)(name.p + name.n - st->table.p);
-	} else {
-		lx = save;
+	if (!infile_is(&k, "INTO"))
+		return infile_syntax(err, &k);
+	infile_next(&k);
+	if (!infile_is(&k, "TABLE"))
+		return infile_syntax(err, &k);
+	infile_next(&k);
+	if (!infile_is_name(&k))
+		return infile_syntax(err, &k);
+	st->table = sql + k.t.off;
+	st->table_n = k.t.len;
+	infile_next(&k);
+	if (infile_is(&k, ".")) {
+		infile_next(&k);
+		if (!infile_is_name(&k))
+			return infile_syntax(err, &k);
+		st->table_n = k.t.off + k.t.len - (size_t)(st->table - sql);
+		infile_next(&k);
 	}
-	t = lx_next(&lx);
-	if (tok_is(&t, "CHARACTER") || tok_is(&t, "CHARSET")) {
-		if (tok_is(&t, "CHARACTER"))
-			t = lx_next(&lx); /* SET */
-		t = lx_next(&lx);         /* the charset: utf8mb4 is all we read */
-		t = lx_next(&lx);
+	if (infile_is(&k, "CHARACTER") || infile_is(&k, "CHARSET")) {
+		if (infile_is(&k, "CHARACTER"))
+			infile_next(&k); /* SET */
+		infile_next(&k);         /* the charset: utf8mb4 is all we read */
+		infile_next(&k);
 	}
-	char lit[16];
-	if (tok_is(&t, "FIELDS") || tok_is(&t, "COLUMNS")) {
-		t = lx_next(&lx);
-		for (;;) {
-			if (tok_is(&t, "TERMINATED")) {
-				t = lx_next(&lx);
-				if (!tok_is(&t, "BY"))
-					return infile_syntax(err, &t);
-				t = lx_next(&lx);
-				if (t.kind != TK_STRING || tok_string(&t, f->field_term, sizeof(f->field_term)) <= 0)
-					return infile_syntax(err, &t);
-			} else if (tok_is(&t, "OPTIONALLY") || tok_is(&t, "ENCLOSED")) {
-				if (tok_is(&t, "OPTIONALLY"))
-					t = lx_next(&lx);
-				if (!tok_is(&t, "ENCLOSED"))
-					return infile_syntax(err, &t);
-				t = lx_next(&lx);
-				if (!tok_is(&t, "BY"))
-					return infile_syntax(err, &t);
-				t = lx_next(&lx);
-				int n = t.kind == TK_STRING ? tok_string(&t, lit, sizeof(lit)) : -1;
-				if (n < 0 || n > 1)
-					return infile_syntax(err, &t);
-				f->enclose = n ? (unsigned char)lit[0] : -1;
-			} else if (tok_is(&t, "ESCAPED")) {
-				t = lx_next(&lx);
-				if (!tok_is(&t, "BY"))
-					return infile_syntax(err, &t);
-				t = lx_next(&lx);
-				int n = t.kind == TK_STRING ? tok_string(&t, lit, sizeof(lit)) : -1;
-				if (n < 0 || n > 1)
-					return infile_syntax(err, &t);
-				f->escape = n ? (unsigned char)lit[0] : -1;
-			} else {
-				break;
-			}
-			t = lx_next(&lx);
-		}
+	if (infile_parse_format(&k, f, err) < 0)
+		return -1;
+	if (infile_is(&k, "IGNORE")) {
+		infile_next(&k);
+		if (!infile_is_count(&k))
+			return infile_syntax(err, &k);
+		f->ignore_lines = strtol(sql + k.t.off, NULL, 10);
+		infile_next(&k);
+		if (!infile_is(&k, "LINES") && !infile_is(&k, "ROWS"))
+			return infile_syntax(err, &k);
+		infile_next(&k);
 	}
-	if (tok_is(&t, "LINES")) {
-		t = lx_next(&lx);
-		for (;;) {
-			int starting = tok_is(&t, "STARTING");
-			if (!starting && !tok_is(&t, "TERMINATED"))
-				break;
-			t = lx_next(&lx);
-			if (!tok_is(&t, "BY"))
-				return infile_syntax(err, &t);
-			t = lx_next(&lx);
-			char *dst = starting ? f->line_start : f->line_term;
-			int n = t.kind == TK_STRING ? tok_string(&t, dst, sizeof(f->line_term)) : -1;
-			if (n < 0 || (!starting && n == 0))
-				return infile_syntax(err, &t);
-			t = lx_next(&lx);
-		}
-	}
-	if (tok_is(&t, "IGNORE")) {
-		t = lx_next(&lx);
-		if (t.kind != TK_NUMBER)
-			return infile_syntax(err, &t);
-		f->ignore_lines = strtol(t.p, NULL, 10);
-		t = lx_next(&lx);
-		if (!tok_is(&t, "LINES") && !tok_is(&t, "ROWS"))
-			return infile_syntax(err, &t);
-		t = lx_next(&lx);
-	}
-	if (tok_punct(&t, '(')) {
-		st->cols = t.p;
+	if (infile_is(&k, "(")) {
+		st->cols = sql + k.t.off;
 		int depth = 1;
 		while (depth > 0) {
-			t = lx_next(&lx);
-			if (t.kind == TK_END)
-				return infile_syntax(err, &t);
-			if (tok_punct(&t, '@'))
+			infile_next(&k);
+			if (k.t.kind == TK_EOF || k.bad)
+				return infile_syntax(err, &k);
+			if (sql[k.t.off] == '@') /* @var or @@var */
 				return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "LOAD DATA into user variables is not supported");
-			depth += tok_punct(&t, '(') - tok_punct(&t, ')');
+			depth += infile_is(&k, "(") - infile_is(&k, ")");
 		}
-		st->cols_n = (size_t)(t.p + 1 - st->cols);
-		t = lx_next(&lx);
+		st->cols_n = k.t.off + 1 - (size_t)(st->cols - sql);
+		infile_next(&k);
 	}
-	if (tok_is(&t, "SET"))
+	if (infile_is(&k, "SET"))
 		return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "LOAD DATA ... SET is not supported");
-	if (t.kind != TK_END)
-		return infile_syntax(err, &t);
+	if (k.t.kind != TK_EOF)
+		return infile_syntax(err, &k);
 	return 0;
 }
 
@@ -351,19 +325,18 @@ static int infile_parse(const char *sql, size_t len, struct infile_stmt *st, str
 static int infile_count_columns(struct mysql_conn *mc, const struct infile_stmt *st, struct rerr *err)
 {
 	if (st->cols) {
-		int n = 1;
-		struct lexer lx = {st->cols, st->cols_n, 1};
-		int depth = 1;
-		for (struct tok t = lx_next(&lx); t.kind != TK_END && depth > 0; t = lx_next(&lx)) {
-			depth += tok_punct(&t, '(') - tok_punct(&t, ')');
-			if (depth == 1 && tok_punct(&t, ','))
+		int n = 1, depth = 0;
+		struct infile_lex k;
+		for (infile_lex_init(&k, st->cols, st->cols_n); k.t.kind != TK_EOF && !k.bad; infile_next(&k)) {
+			depth += infile_is(&k, "(") - infile_is(&k, ")");
+			if (depth == 1 && infile_is(&k, ","))
 				n++;
 		}
 		return n;
 	}
 	struct buf q;
 	buf_init(&q);
-	buf_printf(&q, "SELECT * FROM %.*s LIMIT 0", (int)st->table.n, st->table.p);
+	buf_printf(&q, "SELECT * FROM %.*s LIMIT 0", (int)st->table_n, st->table);
 	struct session_stmt *probe;
 	int rc = session_prepare(mc->session, (const char *)q.data, q.len, &probe, err);
 	buf_free(&q);
@@ -731,7 +704,7 @@ int mysql_infile_start(struct conn *c, struct mysql_conn *mc, const char *sql, s
 	struct buf head;
 	buf_init(&head);
 	buf_printf(&head, "%s INTO %.*s ", st.replace ? "REPLACE" : st.ignore ? "INSERT IGNORE" : "INSERT",
-		   (int)st.table.n, st.table.p);
+		   (int)st.table_n, st.table);
 	if (st.cols)
 		buf_printf(&head, "%.*s ", (int)st.cols_n, st.cols);
 	buf_printf(&head, "VALUES ");

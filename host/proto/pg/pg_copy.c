@@ -24,6 +24,7 @@
  * is carried to the next one.  Column types come from the target table
  * ("SELECT cols FROM t"), so a binary field is read as its column's type.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@
 #include "proto/pg/pg_conn.h"
 #include "proto/pg/pg_copy_binary.h"
 #include "proto/pg/pg_types.h"
-#include "sql/split.h"
+#include "sql/lexer.h"
 
 #define PG_COPY_MAX_LINE (64u << 20)
 
@@ -48,164 +49,161 @@ struct pg_copy_stmt {
 	int from;           /* FROM STDIN (1) or TO STDOUT (0) */
 	int csv, header, binary;
 	char delim;
+	int delim_given;
 	char quote;
 	char null_str[64];
 	int null_given;
 };
 
-/* Copy an identifier or dotted name at s[i..] (quoted parts kept); returns the position after it. */
-static size_t pg_copy_name(const char *s, size_t len, size_t i, char *out, size_t cap)
+/*
+ * The statement is read with the shared tokenizer under PostgreSQL's rules
+ * (sql/lexer.h): "quoted" names, '..' and E'..' and $$..$$ strings, nested
+ * block comments.  A token the lexer cannot finish (an unterminated quote or
+ * comment) ends the token stream and sets `bad`; pg_copy_parse then reports
+ * it as the statement's error, whatever else went wrong after it.
+ */
+struct pg_copy_lex {
+	struct sql_lexer lx;
+	struct sql_token t; /* the current token */
+	int bad;
+	struct arena arena; /* decoded literals */
+};
+
+static void pg_copy_next(struct pg_copy_lex *k)
 {
-	size_t n = 0;
-	for (;;) {
-		if (i < len && s[i] == '"') {
-			size_t j = i + 1;
-			while (j < len && !(s[j] == '"' && (j + 1 >= len || s[j + 1] != '"')))
-				j += s[j] == '"' ? 2 : 1;
-			j++;
-			for (size_t k = i; k < j && k < len && n + 1 < cap; k++)
-				out[n++] = s[k];
-			i = j;
-		} else {
-			size_t j = i;
-			while (j < len && (s[j] == '_' || (s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
-					   (s[j] >= '0' && s[j] <= '9') || s[j] == '$'))
-				j++;
-			if (j == i)
-				break;
-			for (size_t k = i; k < j && n + 1 < cap; k++)
-				out[n++] = s[k];
-			i = j;
-		}
-		if (i < len && s[i] == '.' && n + 1 < cap) {
-			out[n++] = '.';
-			i++;
-			continue;
-		}
-		break;
+	if (k->t.kind == TK_EOF)
+		return;
+	if (sql_lex_next(&k->lx, &k->t) < 0) {
+		k->bad = 1;
+		k->t.kind = TK_EOF;
 	}
-	out[n] = 0;
-	return i;
 }
 
-/* The end of a parenthesised span starting at s[i] == '(' (quote-aware); len when unbalanced. */
-static size_t pg_copy_paren_end(const char *s, size_t len, size_t i)
+static int pg_copy_is(const struct pg_copy_lex *k, const char *word)
+{
+	return sql_tok_is(&k->lx, &k->t, word);
+}
+
+/* The current token is one of the boolean words (ASCII case-insensitive): 1 true, 0 false, -1 neither. */
+static int pg_copy_bool_word(const struct pg_copy_lex *k)
+{
+	if (pg_copy_is(k, "TRUE") || pg_copy_is(k, "ON"))
+		return 1;
+	if (pg_copy_is(k, "FALSE") || pg_copy_is(k, "OFF"))
+		return 0;
+	return -1;
+}
+
+/* At a '(': moves to its matching ')' and returns 0, or -1 at the end of the text (unbalanced). */
+static int pg_copy_skip_parens(struct pg_copy_lex *k)
 {
 	int depth = 0;
-	while (i < len) {
-		char c = s[i];
-		if (c == '\'' || c == '"') {
-			i++;
-			while (i < len && s[i] != c)
-				i++;
-		} else if (c == '(') {
+	for (; k->t.kind != TK_EOF; pg_copy_next(k)) {
+		if (pg_copy_is(k, "("))
 			depth++;
-		} else if (c == ')' && --depth == 0) {
-			return i + 1;
-		}
-		i++;
+		else if (pg_copy_is(k, ")") && --depth == 0)
+			return 0;
 	}
-	return len;
+	return -1;
 }
 
-/* A quoted option value 'x' at s[i]; returns the position after it, or 0 when absent. */
-static size_t pg_copy_string(const char *s, size_t len, size_t i, char *out, size_t cap)
+/* The current token's value when it is a string literal (in the lexer's arena, NUL-terminated), else NULL. */
+static const char *pg_copy_string(struct pg_copy_lex *k, size_t *n)
 {
-	if (i >= len || s[i] != '\'')
-		return 0;
+	if (k->t.kind != TK_STRING)
+		return NULL;
+	return sql_lex_decode(&k->arena, &k->lx, &k->t, n);
+}
+
+/* The current bare word upper-cased into out (truncated to cap - 1), for messages and comparisons. */
+static void pg_copy_word(const struct pg_copy_lex *k, char *out, size_t cap)
+{
 	size_t n = 0;
-	i++;
-	while (i < len) {
-		if (s[i] == '\'') {
-			if (i + 1 < len && s[i + 1] == '\'') {
-				i++;
-			} else {
-				i++;
-				break;
-			}
-		}
-		if (n + 1 < cap)
-			out[n++] = s[i];
-		i++;
-	}
+	for (; n < k->t.len && n + 1 < cap; n++)
+		out[n] = (char)toupper((unsigned char)k->lx.s[k->t.off + n]);
 	out[n] = 0;
-	return i;
 }
 
-/* Options: WITH (FORMAT csv, HEADER, DELIMITER ',', NULL '', QUOTE '"') or the old CSV HEADER DELIMITER AS ',' form. */
-static int pg_copy_options(const char *s, size_t len, size_t i, struct pg_copy_stmt *st, struct rerr *err)
+/* An option's value where a single one-byte character is required (DELIMITER, QUOTE). */
+static int pg_copy_one_char(const char *val, size_t n, const char *what, char *out, struct rerr *err)
 {
-	char kw[32], val[64];
-	while ((i = sql_skip_space(s, len, i)) < len) {
-		if (s[i] == '(' || s[i] == ')' || s[i] == ',' || s[i] == ';') {
-			i++;
+	if (n != 1)
+		return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "COPY %s must be a single one-byte character", what);
+	*out = val[0];
+	return 0;
+}
+
+/* Options: WITH (FORMAT csv, HEADER, DELIMITER ',', NULL '', QUOTE '"') or the old CSV HEADER DELIMITER AS ',' form.
+ * Each option moves past its own value, if it has one; the current token is then the next option's. */
+static int pg_copy_options(struct pg_copy_lex *k, struct pg_copy_stmt *st, struct rerr *err)
+{
+	char kw[32];
+	while (k->t.kind != TK_EOF) {
+		if (pg_copy_is(k, "(") || pg_copy_is(k, ")") || pg_copy_is(k, ",") || pg_copy_is(k, ";")) {
+			pg_copy_next(k);
 			continue;
 		}
-		size_t j = sql_read_keyword(s, len, i, kw, sizeof(kw));
-		if (j == i)
+		if (k->t.kind != TK_IDENT)
 			return rerr_set(err, ERR_SYNTAX_ERROR, "syntax error in COPY options");
-		i = sql_skip_space(s, len, j);
-		if (!strcmp(kw, "WITH") || !strcmp(kw, "AS"))
+		pg_copy_word(k, kw, sizeof(kw));
+		pg_copy_next(k);
+		const char *val;
+		size_t n;
+		if (!strcmp(kw, "WITH") || !strcmp(kw, "AS")) {
 			continue;
-		if (!strcmp(kw, "FORMAT")) {
-			size_t k = sql_read_keyword(s, len, i, val, sizeof(val));
-			if (k == i)
-				k = pg_copy_string(s, len, i, val, sizeof(val));
-			if (!k)
+		} else if (!strcmp(kw, "FORMAT")) {
+			char word[64];
+			if (k->t.kind == TK_IDENT) {
+				pg_copy_word(k, word, sizeof(word));
+				val = word;
+			} else if (!(val = pg_copy_string(k, &n))) {
 				return rerr_set(err, ERR_SYNTAX_ERROR, "syntax error in COPY FORMAT");
-			i = k;
+			}
 			if (!strcasecmp(val, "csv"))
 				st->csv = 1;
 			else if (!strcasecmp(val, "binary"))
 				st->binary = 1;
 			else if (strcasecmp(val, "text"))
 				return rerr_set(err, ERR_INVALID_PARAMETER_VALUE, "COPY format \"%s\" not recognized", val);
+			pg_copy_next(k);
 		} else if (!strcmp(kw, "CSV")) {
 			st->csv = 1;
 		} else if (!strcmp(kw, "BINARY")) {
 			st->binary = 1;
 		} else if (!strcmp(kw, "HEADER")) {
-			st->header = 1;
-			size_t k = sql_read_keyword(s, len, i, val, sizeof(val));
-			if (k != i && (!strcmp(val, "TRUE") || !strcmp(val, "ON") || !strcmp(val, "FALSE") || !strcmp(val, "OFF"))) {
-				st->header = !strcmp(val, "TRUE") || !strcmp(val, "ON");
-				i = k;
-			}
+			int b = pg_copy_bool_word(k);
+			st->header = b != 0;
+			if (b >= 0)
+				pg_copy_next(k);
 		} else if (!strcmp(kw, "DELIMITER") || !strcmp(kw, "NULL") || !strcmp(kw, "QUOTE") || !strcmp(kw, "ESCAPE")) {
-			if (!strcmp(kw, "DELIMITER") || !strcmp(kw, "NULL")) {
-				size_t k = sql_read_keyword(s, len, i, val, sizeof(val));
-				if (k != i && !strcmp(val, "AS"))
-					i = sql_skip_space(s, len, k);
-			}
-			size_t k = pg_copy_string(s, len, i, val, sizeof(val));
-			if (!k)
+			if ((!strcmp(kw, "DELIMITER") || !strcmp(kw, "NULL")) && pg_copy_is(k, "AS"))
+				pg_copy_next(k);
+			if (!(val = pg_copy_string(k, &n)))
 				return rerr_set(err, ERR_SYNTAX_ERROR, "syntax error in COPY %s", kw);
-			i = k;
 			if (!strcmp(kw, "DELIMITER")) {
-				if (strlen(val) != 1)
-					return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "COPY delimiter must be a single one-byte character");
-				st->delim = val[0];
+				if (pg_copy_one_char(val, n, "delimiter", &st->delim, err) < 0)
+					return -1;
+				st->delim_given = 1;
 			} else if (!strcmp(kw, "QUOTE")) {
-				if (strlen(val) != 1)
-					return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "COPY quote must be a single one-byte character");
-				st->quote = val[0];
+				if (pg_copy_one_char(val, n, "quote", &st->quote, err) < 0)
+					return -1;
 			} else if (!strcmp(kw, "NULL")) {
 				snprintf(st->null_str, sizeof(st->null_str), "%s", val);
 				st->null_given = 1;
-			}
+			} /* ESCAPE: read; the CSV reader takes the quote as the escape */
+			pg_copy_next(k);
 		} else if (!strcmp(kw, "ENCODING") || !strcmp(kw, "FREEZE") || !strcmp(kw, "FORCE_QUOTE") ||
 			   !strcmp(kw, "FORCE_NOT_NULL") || !strcmp(kw, "FORCE_NULL")) {
-			/* accepted; UTF-8 is the only encoding and the rest do not change what is loaded */
-			size_t k = pg_copy_string(s, len, i, val, sizeof(val));
-			if (k)
-				i = k;
-			else if (i < len && s[i] == '(')
-				i = pg_copy_paren_end(s, len, i);
-			else if ((k = sql_read_keyword(s, len, i, val, sizeof(val))) != i &&
-				 (!strcmp(val, "ON") || !strcmp(val, "OFF") || !strcmp(val, "TRUE") || !strcmp(val, "FALSE")))
-				i = k; /* FREEZE ON, as pgbench writes it */
-			else if (i < len && (s[i] == '*' || s[i] == '0' || s[i] == '1'))
-				i++;
+			/* accepted; UTF-8 is the only encoding and the rest do not change what is loaded.
+			 * The value, if any: 'x', (cols), ON/OFF/TRUE/FALSE (FREEZE ON, as pgbench writes it), *, 0, 1. */
+			if (pg_copy_is(k, "(")) {
+				pg_copy_skip_parens(k);
+				pg_copy_next(k);
+			} else if (k->t.kind == TK_STRING || pg_copy_bool_word(k) >= 0 || pg_copy_is(k, "*") ||
+				   (k->t.kind == TK_INT && k->t.len == 1 &&
+				    (k->lx.s[k->t.off] == '0' || k->lx.s[k->t.off] == '1'))) {
+				pg_copy_next(k);
+			}
 		} else {
 			return rerr_set(err, ERR_SYNTAX_ERROR, "option \"%s\" not recognized", kw);
 		}
@@ -213,68 +211,104 @@ static int pg_copy_options(const char *s, size_t len, size_t i, struct pg_copy_s
 	return 0;
 }
 
-/* Parse COPY; returns 1 when `sql` is a COPY statement (parsed or not), 0 otherwise. */
-static int pg_copy_parse(const char *sql, size_t len, struct pg_copy_stmt *st, struct rerr *err)
+/* COPY name [(cols)] | COPY (query): the source or target, into st.  The current token is the one after COPY. */
+static int pg_copy_target(struct pg_copy_lex *k, struct pg_copy_stmt *st, struct rerr *err)
 {
-	char kw[16];
-	memset(st, 0, sizeof(*st));
-	st->delim = '\t';
-	st->quote = '"';
-	rerr_clear(err);
-	size_t i = sql_read_keyword(sql, len, sql_skip_space(sql, len, 0), kw, sizeof(kw));
-	if (strcmp(kw, "COPY") != 0)
+	const char *sql = k->lx.s;
+	if (pg_copy_is(k, "(")) {
+		size_t open = k->t.off;
+		if (pg_copy_skip_parens(k) == 0) {
+			st->query_text = sql + open + 1;
+			st->query_len = k->t.off - open - 1;
+			pg_copy_next(k);
+		} /* unbalanced: the end of the text, and no FROM/TO */
 		return 0;
-	i = sql_skip_space(sql, len, i);
-	if (i < len && sql[i] == '(') {
-		size_t end = pg_copy_paren_end(sql, len, i);
-		st->query_text = sql + i + 1;
-		st->query_len = end - i - 2;
-		i = end;
-	} else {
-		i = pg_copy_name(sql, len, i, st->target, sizeof(st->target));
-		if (!st->target[0]) {
-			rerr_set(err, ERR_SYNTAX_ERROR, "syntax error at or near \"COPY\"");
-			return 1;
-		}
-		i = sql_skip_space(sql, len, i);
-		if (i < len && sql[i] == '(') {
-			size_t end = pg_copy_paren_end(sql, len, i);
-			if (end - i >= sizeof(st->cols)) {
-				rerr_set(err, ERR_PROGRAM_LIMIT_EXCEEDED, "COPY column list too long");
-				return 1;
-			}
-			memcpy(st->cols, sql + i, end - i);
-			st->cols[end - i] = 0;
-			i = end;
+	}
+	size_t n = 0;
+	while (k->t.kind == TK_IDENT || k->t.kind == TK_QIDENT) {
+		if (n + k->t.len + 2 > sizeof(st->target))
+			return rerr_set(err, ERR_PROGRAM_LIMIT_EXCEEDED, "COPY table name too long");
+		memcpy(st->target + n, sql + k->t.off, k->t.len);
+		n += k->t.len;
+		pg_copy_next(k);
+		if (!pg_copy_is(k, "."))
+			break;
+		st->target[n++] = '.';
+		pg_copy_next(k);
+	}
+	st->target[n] = 0;
+	if (!n)
+		return rerr_set(err, ERR_SYNTAX_ERROR, "syntax error at or near \"COPY\"");
+	if (pg_copy_is(k, "(")) {
+		size_t open = k->t.off;
+		if (pg_copy_skip_parens(k) == 0) {
+			size_t end = k->t.off + 1;
+			if (end - open >= sizeof(st->cols))
+				return rerr_set(err, ERR_PROGRAM_LIMIT_EXCEEDED, "COPY column list too long");
+			memcpy(st->cols, sql + open, end - open);
+			st->cols[end - open] = 0;
+			pg_copy_next(k);
 		}
 	}
-	char dir[16], where[16];
-	i = sql_read_keyword(sql, len, sql_skip_space(sql, len, i), dir, sizeof(dir));
-	i = sql_read_keyword(sql, len, sql_skip_space(sql, len, i), where, sizeof(where));
-	if (!strcmp(dir, "FROM") && !strcmp(where, "STDIN")) {
+	return 0;
+}
+
+/* Everything after COPY; -1 with err set when it is not a COPY this server runs. */
+static int pg_copy_clauses(struct pg_copy_lex *k, struct pg_copy_stmt *st, struct rerr *err)
+{
+	if (pg_copy_target(k, st, err) < 0)
+		return -1;
+	int from = pg_copy_is(k, "FROM"), to = pg_copy_is(k, "TO");
+	pg_copy_next(k);
+	if (from && pg_copy_is(k, "STDIN")) {
 		st->from = 1;
-	} else if (!strcmp(dir, "TO") && !strcmp(where, "STDOUT")) {
+	} else if (to && pg_copy_is(k, "STDOUT")) {
 		st->from = 0;
 	} else {
-		rerr_set(err, ERR_FEATURE_NOT_SUPPORTED,
-			 "COPY to or from a file is not supported; use COPY ... FROM STDIN or TO STDOUT (psql's \\copy)");
-		return 1;
+		return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED,
+				"COPY to or from a file is not supported; use COPY ... FROM STDIN or TO STDOUT (psql's \\copy)");
 	}
-	if (st->from && st->query_text) {
-		rerr_set(err, ERR_SYNTAX_ERROR, "COPY FROM STDIN takes a table, not a query");
-		return 1;
-	}
-	if (pg_copy_options(sql, len, i, st, err) < 0)
-		return 1;
+	if (st->from && st->query_text)
+		return rerr_set(err, ERR_SYNTAX_ERROR, "COPY FROM STDIN takes a table, not a query");
+	pg_copy_next(k);
+	if (pg_copy_options(k, st, err) < 0)
+		return -1;
 	if (st->csv && !st->null_given)
 		st->null_str[0] = 0;
 	else if (!st->null_given)
 		strcpy(st->null_str, "\\N");
-	if (st->csv && st->delim == '\t' && !strstr(sql, "DELIMITER") && !strstr(sql, "delimiter"))
+	if (st->csv && !st->delim_given)
 		st->delim = ',';
 	if (st->binary && (st->csv || st->header || st->null_given || st->delim != '\t'))
-		rerr_set(err, ERR_SYNTAX_ERROR, "cannot specify %s in BINARY mode",
-			 st->csv ? "CSV" : st->header ? "HEADER" : st->null_given ? "NULL" : "DELIMITER");
+		return rerr_set(err, ERR_SYNTAX_ERROR, "cannot specify %s in BINARY mode",
+				st->csv ? "CSV" : st->header ? "HEADER" : st->null_given ? "NULL" : "DELIMITER");
+	return 0;
+}
+
+/* Parse COPY; returns 1 when `sql` is a COPY statement (parsed or not: err tells), 0 otherwise. */
+static int pg_copy_parse(const char *sql, size_t len, struct pg_copy_stmt *st, struct rerr *err)
+{
+	memset(st, 0, sizeof(*st));
+	st->delim = '\t';
+	st->quote = '"';
+	rerr_clear(err);
+	struct pg_copy_lex k;
+	memset(&k, 0, sizeof(k));
+	sql_lex_init(&k.lx, DIALECT_PG, sql, len);
+	k.t.kind = TK_OP;
+	pg_copy_next(&k);
+	if (!pg_copy_is(&k, "COPY"))
+		return 0;
+	arena_init(&k.arena);
+	pg_copy_next(&k);
+	pg_copy_clauses(&k, st, err);
+	if (k.bad) { /* the lexer's failure explains whatever followed it */
+		size_t n = k.lx.len - k.t.off;
+		rerr_clear(err);
+		rerr_set(err, ERR_SYNTAX_ERROR, "unterminated quoted string or comment at or near \"%.*s\"",
+			 (int)(n > 20 ? 20 : n), sql + k.t.off);
+	}
+	arena_free(&k.arena);
 	return 1;
 }
 
