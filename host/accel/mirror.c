@@ -269,13 +269,13 @@ static int mirror_query_text(struct store_conn *sc, const char *sql, const char 
 static int mirror_kind(enum rtype t)
 {
 	switch (t) {
-	case RT_INT2: case RT_INT4: case RT_INT8:
+	case RT_INT2: case RT_INT4: case RT_INT8: case RT_OID:
 		return ACCEL_COL_I64;
 	case RT_FLOAT4: case RT_FLOAT8:
 		return ACCEL_COL_F64;
 	case RT_BOOL:
 		return ACCEL_COL_BOOL;
-	case RT_TEXT: case RT_VARCHAR: case RT_CHAR:
+	case RT_TEXT: case RT_VARCHAR: case RT_CHAR: case RT_CHAR1:
 		return ACCEL_COL_DICT;
 	default:
 		return -1;

@@ -72,9 +72,10 @@ int catalog_columns(void *ctx, const struct ast_name *name, struct arena *a, str
 			}
 			out[n].name = arena_strndup(a, (const char *)colname.p, colname.n);
 			const char *d = decl.kind == RV_TEXT ? arena_strndup(a, (const char *)decl.p, decl.n) : "";
-			out[n].type = rtype_from_decl(d, &out[n].typmod);
+			enum rtype t = rtype_from_decl(d, &out[n].typmod);
+			out[n].type = (enum rtype)((int)t & ~RT_ARRAY_OF);
 			out[n].table = NULL;
-			out[n].array = 0;
+			out[n].array = ((int)t & RT_ARRAY_OF) != 0;
 			n++;
 		}
 	}

@@ -60,15 +60,11 @@ static enum rtype cpg_decl_type(sqlite3_value *v, int32_t *typmod)
 	return rtype_from_decl(decl ? decl : "", typmod);
 }
 
-static sqlite3_int64 cpg_oid_of(enum rtype t)
-{
-	return t == RT_VECTOR ? CATALOG_PG_VECTOR_OID : (sqlite3_int64)pg_type_oid(t);
-}
 
 static void cpg_typoid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
-	sqlite3_result_int64(ctx, cpg_oid_of(cpg_decl_type(argv[0], NULL)));
+	sqlite3_result_int64(ctx, (sqlite3_int64)pg_type_oid(cpg_decl_type(argv[0], NULL)));
 }
 
 static void cpg_typlen(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -119,7 +115,14 @@ static void cpg_format_type(sqlite3_context *ctx, int argc, sqlite3_value **argv
 		{1700, "numeric"}, {2205, "regclass"}, {2206, "regtype"}, {2950, "uuid"}, {3802, "jsonb"},
 		{CATALOG_PG_VECTOR_OID, "vector"},
 	};
-	const char *name = NULL;
+	const char *name = NULL, *suffix = "";
+	for (int t = RT_BOOL; t <= RT_CHAR1; t++) /* an array type: its element's name and [] */
+		if (pg_array_oid((enum rtype)t) == oid) {
+			oid = pg_type_oid((enum rtype)t);
+			suffix = "[]";
+			mod = -1;
+			break;
+		}
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].oid == oid)
 			name = names[i].name;
@@ -135,7 +138,7 @@ static void cpg_format_type(sqlite3_context *ctx, int argc, sqlite3_value **argv
 	else if (mod > 0 && oid == CATALOG_PG_VECTOR_OID)
 		snprintf(out, sizeof(out), "%s(%d)", name, mod);
 	else
-		snprintf(out, sizeof(out), "%s", name);
+		snprintf(out, sizeof(out), "%s%s", name, suffix);
 	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
@@ -461,7 +464,7 @@ static const char cpg_shared_views[] =
 	"  CASE on_delete WHEN 'CASCADE' THEN 'c' WHEN 'SET NULL' THEN 'n' WHEN 'SET DEFAULT' THEN 'd' WHEN 'RESTRICT' THEN 'r' ELSE 'a' END"
 	" FROM temp.rosetta_pg_fk;";
 
-/* PostgreSQL's built-in types the server reports (pg_types.c), plus vector. */
+/* PostgreSQL's built-in types the server reports (pg_types.c), plus vector; pg_type adds each one's array type. */
 #define CPG_TYPE_ROWS                                                                                              \
 	"VALUES (16,'bool',11,1,1,'b','B',1000),(17,'bytea',11,-1,0,'b','U',1001),(18,'char',11,1,1,'b','Z',1002),"  \
 	"(19,'name',11,64,0,'b','S',1003),(20,'int8',11,8,1,'b','N',1016),(21,'int2',11,2,1,'b','N',1005),"           \
@@ -472,8 +475,7 @@ static const char cpg_shared_views[] =
 	"(1184,'timestamptz',11,8,1,'b','D',1185),(1186,'interval',11,16,0,'b','T',1187),"                             \
 	"(1700,'numeric',11,-1,0,'b','N',1231),(2205,'regclass',11,4,1,'b','N',2210),"                                 \
 	"(2206,'regtype',11,4,1,'b','N',2211),(2950,'uuid',11,16,0,'b','U',2951),(3802,'jsonb',11,-1,0,'b','U',3807),"  \
-	"(16385,'vector',2200,-1,0,'b','U',16386),(16386,'_vector',2200,-1,0,'b','A',0),"                            \
-	"(1560,'bit',11,-1,0,'b','V',1561),(1561,'_bit',11,-1,0,'b','A',0)"
+	"(16385,'vector',2200,-1,0,'b','U',16386),(1560,'bit',11,-1,0,'b','V',1561)"
 
 /* pragma_table_info row p of relation r is a SERIAL column: the store's INTEGER PRIMARY KEY AUTOINCREMENT. */
 #define CPG_IS_SERIAL "p.pk = 1 AND p.type = 'INTEGER' AND r.sql LIKE '%AUTOINCREMENT%' AND p.dflt_value IS NULL"
@@ -485,14 +487,14 @@ struct cpg_table {
 };
 
 static const struct cpg_table cpg_tables[] = {
-	{"pg_namespace", "oid int8, nspname text, nspowner int8, nspacl text",
+	{"pg_namespace", "oid oid, nspname text, nspowner oid, nspacl text",
 	 "VALUES (11,'pg_catalog',10,NULL),(2200,'public',10,NULL),(13000,'information_schema',10,NULL)"},
 	{"pg_class",
-	 "oid int8, relname text, relnamespace int8, reltype int8, reloftype int8, relowner int8, relam int8,"
-	 " relfilenode int8, reltablespace int8, relpages int4, reltuples float4, relallvisible int4, reltoastrelid int8,"
-	 " relhasindex bool, relisshared bool, relpersistence text, relkind text, relnatts int2, relchecks int2,"
+	 "oid oid, relname text, relnamespace oid, reltype oid, reloftype oid, relowner oid, relam oid,"
+	 " relfilenode oid, reltablespace oid, relpages int4, reltuples float4, relallvisible int4, reltoastrelid oid,"
+	 " relhasindex bool, relisshared bool, relpersistence char1, relkind char1, relnatts int2, relchecks int2,"
 	 " relhasrules bool, relhastriggers bool, relhassubclass bool, relrowsecurity bool, relforcerowsecurity bool,"
-	 " relispopulated bool, relreplident text, relispartition bool, relrewrite int8, relfrozenxid int8,"
+	 " relispopulated bool, relreplident char1, relispartition bool, relrewrite oid, relfrozenxid int8,"
 	 " relminmxid int8, relacl text, reloptions text, relpartbound text",
 	 "SELECT rosetta_pg_relid(name), name, 2200, 0, 0, 10, CASE type WHEN 'table' THEN 2 ELSE 0 END, 0, 0, 0, -1, 0, 0,"
 	 " EXISTS (SELECT 1 FROM temp.rosetta_pg_idx WHERE tbl = r.name), 0, 'p', CASE type WHEN 'table' THEN 'r' ELSE 'v' END,"
@@ -504,16 +506,16 @@ static const struct cpg_table cpg_tables[] = {
 	 " length(attnums) - length(replace(attnums, ' ', '')) + 1, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, 0, 0, NULL, NULL, NULL"
 	 " FROM temp.rosetta_pg_idx"},
 	{"pg_attribute",
-	 "attrelid int8, attname text, atttypid int8, attstattarget int4, attlen int2, attnum int2, attndims int4,"
-	 " attcacheoff int4, atttypmod int4, attbyval bool, attalign text, attstorage text, attcompression text,"
-	 " attnotnull bool, atthasdef bool, atthasmissing bool, attidentity text, attgenerated text, attisdropped bool,"
-	 " attislocal bool, attinhcount int4, attcollation int8, attacl text, attoptions text, attfdwoptions text,"
+	 "attrelid oid, attname text, atttypid oid, attstattarget int4, attlen int2, attnum int2, attndims int4,"
+	 " attcacheoff int4, atttypmod int4, attbyval bool, attalign char1, attstorage char1, attcompression char1,"
+	 " attnotnull bool, atthasdef bool, atthasmissing bool, attidentity char1, attgenerated char1, attisdropped bool,"
+	 " attislocal bool, attinhcount int4, attcollation oid, attacl text, attoptions text, attfdwoptions text,"
 	 " attmissingval text",
 	 "SELECT rosetta_pg_relid(r.name), p.name, rosetta_pg_typoid(p.type), -1, rosetta_pg_typlen(p.type), p.cid + 1, 0,"
 	 " -1, rosetta_pg_typmod(p.type), 0, 'i', 'p', '', p.\"notnull\" OR p.pk > 0,"
 	 " p.dflt_value IS NOT NULL OR (" CPG_IS_SERIAL "), 0, '', '',"
 	 " 0, 1, 0, 0, NULL, NULL, NULL, NULL FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p"},
-	{"pg_attrdef", "oid int8, adrelid int8, adnum int2, adbin text",
+	{"pg_attrdef", "oid oid, adrelid oid, adnum int2, adbin text",
 	 "SELECT rosetta_pg_relid('d:' || r.name || ':' || p.name), rosetta_pg_relid(r.name), p.cid + 1,"
 	 " CASE WHEN p.dflt_value LIKE '(%)' THEN substr(p.dflt_value, 2, length(p.dflt_value) - 2) ELSE p.dflt_value END"
 	 " FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p WHERE p.dflt_value IS NOT NULL"
@@ -522,16 +524,19 @@ static const struct cpg_table cpg_tables[] = {
 	 " 'nextval(''' || r.name || '_' || p.name || '_seq''::regclass)'"
 	 " FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p WHERE " CPG_IS_SERIAL},
 	{"pg_type",
-	 "oid int8, typname text, typnamespace int8, typowner int8, typlen int2, typbyval bool, typtype text,"
-	 " typcategory text, typispreferred bool, typisdefined bool, typdelim text, typrelid int8, typsubscript int8,"
-	 " typelem int8, typarray int8, typinput text, typoutput text, typreceive text, typsend text, typmodin text,"
-	 " typmodout text, typanalyze text, typalign text, typstorage text, typnotnull bool, typbasetype int8,"
-	 " typtypmod int4, typndims int4, typcollation int8, typdefaultbin text, typdefault text, typacl text",
+	 "oid oid, typname text, typnamespace oid, typowner oid, typlen int2, typbyval bool, typtype char1,"
+	 " typcategory char1, typispreferred bool, typisdefined bool, typdelim char1, typrelid oid, typsubscript int8,"
+	 " typelem oid, typarray oid, typinput text, typoutput text, typreceive text, typsend text, typmodin text,"
+	 " typmodout text, typanalyze text, typalign char1, typstorage char1, typnotnull bool, typbasetype oid,"
+	 " typtypmod int4, typndims int4, typcollation oid, typdefaultbin text, typdefault text, typacl text",
 	 "SELECT column1, column2, column3, 10, column4, column5, column6, column7, 0, 1, ',', 0, 0, 0, column8,"
 	 " column2 || 'in', column2 || 'out', column2 || 'recv', column2 || 'send', '-', '-', '-', 'i', 'p', 0, 0, -1, 0,"
+	 " 0, NULL, NULL, NULL FROM (" CPG_TYPE_ROWS ")"
+	 " UNION ALL SELECT column8, '_' || column2, column3, 10, -1, 0, 'b', 'A', 0, 1, ',', 0, 0, column1, 0,"
+	 " 'array_in', 'array_out', 'array_recv', 'array_send', '-', '-', '-', 'i', 'x', 0, 0, -1, 0,"
 	 " 0, NULL, NULL, NULL FROM (" CPG_TYPE_ROWS ")"},
 	{"pg_index",
-	 "indexrelid int8, indrelid int8, indnatts int2, indnkeyatts int2, indisunique bool, indnullsnotdistinct bool,"
+	 "indexrelid oid, indrelid oid, indnatts int2, indnkeyatts int2, indisunique bool, indnullsnotdistinct bool,"
 	 " indisprimary bool, indisexclusion bool, indimmediate bool, indisclustered bool, indisvalid bool,"
 	 " indcheckxmin bool, indisready bool, indislive bool, indisreplident bool, indkey text, indcollation text,"
 	 " indclass text, indoption text, indexprs text, indpred text",
@@ -544,94 +549,94 @@ static const struct cpg_table cpg_tables[] = {
 	 " substr(replace(hex(zeroblob(length(attnums) - length(replace(attnums, ' ', '')) + 1)), '00', ' 0'), 2),"
 	 " NULL, NULL FROM temp.rosetta_pg_idx"},
 	{"pg_constraint",
-	 "oid int8, conname text, connamespace int8, contype text, condeferrable bool, condeferred bool,"
-	 " convalidated bool, conrelid int8, contypid int8, conindid int8, conparentid int8, confrelid int8,"
-	 " confupdtype text, confdeltype text, confmatchtype text, conislocal bool, coninhcount int4, connoinherit bool,"
+	 "oid oid, conname text, connamespace oid, contype char1, condeferrable bool, condeferred bool,"
+	 " convalidated bool, conrelid oid, contypid oid, conindid oid, conparentid oid, confrelid oid,"
+	 " confupdtype char1, confdeltype char1, confmatchtype char1, conislocal bool, coninhcount int4, connoinherit bool,"
 	 " conkey text, confkey text, conpfeqop text, conppeqop text, conffeqop text, confdelsetcols text,"
 	 " conexclop text, conbin text",
 	 "SELECT oid, conname, 2200, contype, 0, 0, 1, conrelid, 0, conindid, 0, confrelid, upd, del, 's', 1, 0, 1,"
 	 " conkey, confkey, NULL, NULL, NULL, NULL, NULL, NULL FROM temp.rosetta_pg_cons"},
 	{"pg_database",
-	 "oid int8, datname text, datdba int8, encoding int4, datlocprovider text, datistemplate bool,"
-	 " datallowconn bool, datconnlimit int4, datfrozenxid int8, datminmxid int8, dattablespace int8,"
+	 "oid oid, datname text, datdba oid, encoding int4, datlocprovider char1, datistemplate bool,"
+	 " datallowconn bool, datconnlimit int4, datfrozenxid int8, datminmxid int8, dattablespace oid,"
 	 " datcollate text, datctype text, daticulocale text, datcollversion text, datacl text",
 	 "SELECT 16384, current_database(), 10, 6, 'c', 0, 1, -1, 0, 0, 1663, 'C', 'C', NULL, NULL, NULL"},
 	{"pg_roles",
 	 "rolname text, rolsuper bool, rolinherit bool, rolcreaterole bool, rolcreatedb bool, rolcanlogin bool,"
 	 " rolreplication bool, rolconnlimit int4, rolpassword text, rolvaliduntil text, rolbypassrls bool,"
-	 " rolconfig text, oid int8",
+	 " rolconfig text, oid oid",
 	 "SELECT current_user(), 0, 1, 0, 0, 1, 0, -1, '********', NULL, 0, NULL, 10"},
 	{"pg_authid",
-	 "oid int8, rolname text, rolsuper bool, rolinherit bool, rolcreaterole bool, rolcreatedb bool,"
+	 "oid oid, rolname text, rolsuper bool, rolinherit bool, rolcreaterole bool, rolcreatedb bool,"
 	 " rolcanlogin bool, rolreplication bool, rolbypassrls bool, rolconnlimit int4, rolpassword text,"
 	 " rolvaliduntil text",
 	 "SELECT 10, current_user(), 0, 1, 0, 0, 1, 0, 0, -1, NULL, NULL"},
 	{"pg_user",
-	 "usename text, usesysid int8, usecreatedb bool, usesuper bool, userepl bool, usebypassrls bool,"
+	 "usename text, usesysid oid, usecreatedb bool, usesuper bool, userepl bool, usebypassrls bool,"
 	 " passwd text, valuntil text, useconfig text",
 	 "SELECT current_user(), 10, 0, 0, 0, 0, '********', NULL, NULL"},
-	{"pg_auth_members", "roleid int8, member int8, grantor int8, admin_option bool",
+	{"pg_auth_members", "roleid oid, member oid, grantor oid, admin_option bool",
 	 "SELECT 0, 0, 0, 0 WHERE 0"},
-	{"pg_am", "oid int8, amname text, amhandler text, amtype text, amcanorder bool",
+	{"pg_am", "oid oid, amname text, amhandler text, amtype char1, amcanorder bool",
 	 "VALUES (2, 'heap', 'heap_tableam_handler', 't', 0), (403, 'btree', 'bthandler', 'i', 1)"},
 	{"pg_proc",
-	 "oid int8, proname text, pronamespace int8, proowner int8, prolang int8, prokind text, proretset bool,"
-	 " prorettype int8, pronargs int2, proargtypes text, prosrc text",
+	 "oid oid, proname text, pronamespace oid, proowner oid, prolang oid, prokind char1, proretset bool,"
+	 " prorettype oid, pronargs int2, proargtypes text, prosrc text",
 	 "SELECT 0, '', 0, 0, 0, 'f', 0, 0, 0, '', '' WHERE 0"},
-	{"pg_description", "objoid int8, classoid int8, objsubid int4, description text",
+	{"pg_description", "objoid oid, classoid oid, objsubid int4, description text",
 	 "SELECT 0, 0, 0, '' WHERE 0"},
-	{"pg_inherits", "inhrelid int8, inhparent int8, inhseqno int4, inhdetachpending bool",
+	{"pg_inherits", "inhrelid oid, inhparent oid, inhseqno int4, inhdetachpending bool",
 	 "SELECT 0, 0, 0, 0 WHERE 0"},
 	/* what the store has none of: empty, so psql's \d and the ORMs' reflection find nothing there */
 	{"pg_policy",
-	 "oid int8, polname text, polrelid int8, polcmd text, polpermissive bool, polroles text, polqual text,"
+	 "oid oid, polname text, polrelid oid, polcmd char1, polpermissive bool, polroles text, polqual text,"
 	 " polwithcheck text",
 	 "SELECT 0, '', 0, '', 1, '{0}', NULL, NULL WHERE 0"},
 	{"pg_sequence",
-	 "seqrelid int8, seqtypid int8, seqstart int8, seqincrement int8, seqmax int8, seqmin int8, seqcache int8,"
+	 "seqrelid oid, seqtypid oid, seqstart int8, seqincrement int8, seqmax int8, seqmin int8, seqcache int8,"
 	 " seqcycle bool",
 	 "SELECT 0, 0, 0, 0, 0, 0, 0, 0 WHERE 0"},
 	{"pg_statistic_ext",
-	 "oid int8, stxrelid int8, stxname text, stxnamespace int8, stxowner int8, stxstattarget int4, stxkeys text,"
+	 "oid oid, stxrelid oid, stxname text, stxnamespace oid, stxowner oid, stxstattarget int4, stxkeys text,"
 	 " stxkind text, stxexprs text",
 	 "SELECT 0, 0, '', 0, 0, 0, '', '', NULL WHERE 0"},
 	{"pg_publication",
-	 "oid int8, pubname text, pubowner int8, puballtables bool, pubinsert bool, pubupdate bool, pubdelete bool,"
+	 "oid oid, pubname text, pubowner oid, puballtables bool, pubinsert bool, pubupdate bool, pubdelete bool,"
 	 " pubtruncate bool, pubviaroot bool",
 	 "SELECT 0, '', 0, 0, 0, 0, 0, 0, 0 WHERE 0"},
-	{"pg_publication_rel", "oid int8, prpubid int8, prrelid int8, prqual text, prattrs text",
+	{"pg_publication_rel", "oid oid, prpubid oid, prrelid oid, prqual text, prattrs text",
 	 "SELECT 0, 0, 0, NULL, NULL WHERE 0"},
-	{"pg_publication_namespace", "oid int8, pnpubid int8, pnnspid int8", "SELECT 0, 0, 0 WHERE 0"},
+	{"pg_publication_namespace", "oid oid, pnpubid oid, pnnspid oid", "SELECT 0, 0, 0 WHERE 0"},
 	{"pg_trigger",
-	 "oid int8, tgrelid int8, tgparentid int8, tgname text, tgfoid int8, tgtype int2, tgenabled text,"
-	 " tgisinternal bool, tgconstrrelid int8, tgconstrindid int8, tgconstraint int8, tgdeferrable bool,"
+	 "oid oid, tgrelid oid, tgparentid oid, tgname text, tgfoid oid, tgtype int2, tgenabled char1,"
+	 " tgisinternal bool, tgconstrrelid oid, tgconstrindid oid, tgconstraint oid, tgdeferrable bool,"
 	 " tginitdeferred bool, tgnargs int2, tgattr text, tgargs text, tgqual text",
 	 "SELECT 0, 0, 0, '', 0, 0, '', 0, 0, 0, 0, 0, 0, 0, '', '', NULL WHERE 0"},
-	{"pg_rewrite", "oid int8, rulename text, ev_class int8, ev_type text, ev_enabled text, is_instead bool",
+	{"pg_rewrite", "oid oid, rulename text, ev_class oid, ev_type char1, ev_enabled char1, is_instead bool",
 	 "SELECT 0, '', 0, '', '', 0 WHERE 0"},
-	{"pg_partitioned_table", "partrelid int8, partstrat text, partnatts int2, partdefid int8, partattrs text",
+	{"pg_partitioned_table", "partrelid oid, partstrat char1, partnatts int2, partdefid oid, partattrs text",
 	 "SELECT 0, '', 0, 0, '' WHERE 0"},
-	{"pg_foreign_table", "ftrelid int8, ftserver int8, ftoptions text", "SELECT 0, 0, NULL WHERE 0"},
+	{"pg_foreign_table", "ftrelid oid, ftserver oid, ftoptions text", "SELECT 0, 0, NULL WHERE 0"},
 	{"pg_opclass",
-	 "oid int8, opcmethod int8, opcname text, opcnamespace int8, opcowner int8, opcfamily int8, opcintype int8,"
-	 " opcdefault bool, opckeytype int8",
+	 "oid oid, opcmethod oid, opcname text, opcnamespace oid, opcowner oid, opcfamily oid, opcintype oid,"
+	 " opcdefault bool, opckeytype oid",
 	 "SELECT 10000 + column1, 403, column2 || '_ops', 11, 10, 10000 + column1, column1, 1, 0 FROM (" CPG_TYPE_ROWS ")"},
 	{"pg_cursors",
 	 "name text, statement text, is_holdable bool, is_binary bool, is_scrollable bool, creation_time timestamptz",
 	 "SELECT name, statement, hold, 0, 0, created FROM temp.rosetta_cursors"},
-	{"pg_range", "rngtypid int8, rngsubtype int8, rngmultitypid int8, rngcollation int8, rngsubopc int8",
+	{"pg_range", "rngtypid oid, rngsubtype oid, rngmultitypid oid, rngcollation oid, rngsubopc oid",
 	 "SELECT 0, 0, 0, 0, 0 WHERE 0"},
-	{"pg_enum", "oid int8, enumtypid int8, enumsortorder float4, enumlabel text", "SELECT 0, 0, 0, '' WHERE 0"},
-	{"pg_tablespace", "oid int8, spcname text, spcowner int8, spcacl text, spcoptions text",
+	{"pg_enum", "oid oid, enumtypid oid, enumsortorder float4, enumlabel text", "SELECT 0, 0, 0, '' WHERE 0"},
+	{"pg_tablespace", "oid oid, spcname text, spcowner oid, spcacl text, spcoptions text",
 	 "VALUES (1663, 'pg_default', 10, NULL, NULL)"},
 	{"pg_collation",
-	 "oid int8, collname text, collnamespace int8, collowner int8, collprovider text,"
+	 "oid oid, collname text, collnamespace oid, collowner oid, collprovider char1,"
 	 " collisdeterministic bool, collencoding int4, collcollate text, collctype text",
 	 "VALUES (100, 'default', 11, 10, 'd', 1, -1, NULL, NULL), (950, 'C', 11, 10, 'c', 1, -1, 'C', 'C')"},
 	{"pg_extension",
-	 "oid int8, extname text, extowner int8, extnamespace int8, extrelocatable bool, extversion text",
+	 "oid oid, extname text, extowner oid, extnamespace oid, extrelocatable bool, extversion text",
 	 "VALUES (13500, 'plpgsql', 10, 11, 0, '1.0'), (16384, 'vector', 10, 2200, 1, '0.8.0')"},
-	{"pg_stat_user_tables", "relid int8, schemaname text, relname text, seq_scan int8, n_live_tup int8",
+	{"pg_stat_user_tables", "relid oid, schemaname text, relname text, seq_scan int8, n_live_tup int8",
 	 "SELECT rosetta_pg_relid(name), 'public', name, 0, 0 FROM temp.rosetta_pg_rels WHERE type = 'table'"},
 	{"pg_tables",
 	 "schemaname text, tablename text, tableowner text, tablespace text, hasindexes bool, hasrules bool,"

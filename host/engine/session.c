@@ -257,19 +257,30 @@ static int session_ensure_cols(struct session *s, int n)
  * binder where it knew them, else from the store (declared type, or the
  * first row's value for an expression).
  */
+static void session_describe_column(struct column_desc *c, struct store_stmt *st, int i, int n,
+				    const struct bind_result *bound)
+{
+	enum rtype t = store_col_type(st, i, &c->typmod); /* an array column's declaration: RT_ARRAY_OF | element */
+	c->type = (enum rtype)((int)t & ~RT_ARRAY_OF);
+	c->table = NULL;
+	c->array = ((int)t & RT_ARRAY_OF) != 0;
+	if (!bound || bound->ncols != n)
+		return;
+	if (bound->cols[i].type != RT_UNKNOWN) {
+		c->type = bound->cols[i].type;
+		if (bound->cols[i].typmod >= 0)
+			c->typmod = bound->cols[i].typmod;
+	}
+	if (bound->cols[i].type != RT_UNKNOWN)
+		c->array = bound->cols[i].array;
+}
+
 static int session_describe(struct session *s, struct store_stmt *st, int n, const struct bind_result *bound,
 			    const struct result_sink *sink)
 {
 	for (int i = 0; i < n; i++) {
 		s->cols[i].name = store_col_name(st, i);
-		s->cols[i].type = store_col_type(st, i, &s->cols[i].typmod);
-		s->cols[i].table = NULL;
-		if (bound && bound->ncols == n && bound->cols[i].type != RT_UNKNOWN) {
-			s->cols[i].type = bound->cols[i].type;
-			if (bound->cols[i].typmod >= 0)
-				s->cols[i].typmod = bound->cols[i].typmod;
-		}
-		s->cols[i].array = bound && bound->ncols == n && bound->cols[i].array;
+		session_describe_column(&s->cols[i], st, i, n, bound);
 	}
 	return sink && sink->columns ? sink->columns(sink->ctx, n, s->cols) : 0;
 }
@@ -585,12 +596,7 @@ int session_prepare(struct session *s, const char *sql, size_t len, struct sessi
 		st->param_types[i] = p.bound.param_types[i];
 	for (int i = 0; i < st->ncols; i++) {
 		st->cols[i].name = strdup(store_col_name(st->cached, i));
-		st->cols[i].type = store_col_type(st->cached, i, &st->cols[i].typmod);
-		if (p.bound.ncols == st->ncols && p.bound.cols[i].type != RT_UNKNOWN) {
-			st->cols[i].type = p.bound.cols[i].type;
-			if (p.bound.cols[i].typmod >= 0)
-				st->cols[i].typmod = p.bound.cols[i].typmod;
-		}
+		session_describe_column(&st->cols[i], st->cached, i, st->ncols, &p.bound);
 	}
 	st->bound.ncols = st->ncols;
 	st->bound.cols = st->cols;

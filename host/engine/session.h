@@ -127,6 +127,10 @@ void session_portal_close(struct session_portal *p);
 
 /* The result columns of DECLAREd cursor `name` (a portal to PostgreSQL's Describe), or NULL when none is open. */
 const struct column_desc *session_cursor_columns(struct session *s, const char *name, int *ncols);
+/* Name a protocol's portal as a cursor (FETCH/MOVE reach it; 42P03 when the name is taken); detach before closing it. */
+int session_cursor_attach(struct session *s, const char *name, struct session_stmt *st,
+			  struct session_portal *portal, struct rerr *err);
+void session_cursor_detach(struct session *s, const char *name);
 
 enum txn_state session_txn_state(const struct session *s);
 const char *session_user(const struct session *s);

@@ -25,6 +25,10 @@
  *   session_cursors_end_txn  close what the end of a transaction closes
  *   session_cursors_free     close them all (session end)
  *   session_cursor_columns   (session.h) a cursor's columns, for a protocol's Describe
+ *   session_cursor_attach    (session.h) a protocol-level portal (PostgreSQL's Bind to a named
+ *                            portal) joins the cursors' namespace, so FETCH and MOVE reach it
+ *                            (asyncpg's Cursor.forward is a MOVE); the protocol still owns it
+ *                            and detaches it before closing it
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +42,7 @@ struct session_cursor {
 	char *name;
 	int hold;
 	int declared_in_txn; /* still in the transaction that declared it (a ROLLBACK drops it even WITH HOLD) */
+	int attached; /* a protocol's portal under its name: st and portal belong to the protocol */
 	struct session_stmt *st;
 	struct session_portal *portal;
 };
@@ -81,15 +86,18 @@ static void cursor_catalog(struct session *s, const char *name, const char *stat
 
 static void cursor_free(struct session_cursor *c)
 {
-	session_portal_close(c->portal);
-	session_stmt_close(c->st);
+	if (!c->attached) {
+		session_portal_close(c->portal);
+		session_stmt_close(c->st);
+	}
 	free(c->name);
 	free(c);
 }
 
 static void cursor_unlink(struct session *s, struct session_cursor *c)
 {
-	cursor_catalog(s, c->name, NULL, 0);
+	if (!c->attached)
+		cursor_catalog(s, c->name, NULL, 0);
 	for (struct session_cursor **pp = &s->cursors; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
 			*pp = c->next;
@@ -214,6 +222,32 @@ int session_cursor_run(struct session *s, const struct session_plan *p, const st
 	return 0;
 }
 
+int session_cursor_attach(struct session *s, const char *name, struct session_stmt *st,
+			  struct session_portal *portal, struct rerr *err)
+{
+	if (cursor_find(s, name))
+		return rerr_set(err, ERR_DUPLICATE_CURSOR, "cursor \"%s\" already exists", name);
+	struct session_cursor *c = calloc(1, sizeof(*c));
+	if (!c || !(c->name = strdup(name))) {
+		free(c);
+		return rerr_set(err, ERR_INTERNAL, "out of memory");
+	}
+	c->attached = 1;
+	c->declared_in_txn = s->txn != TXN_IDLE;
+	c->st = st;
+	c->portal = portal;
+	c->next = s->cursors;
+	s->cursors = c;
+	return 0;
+}
+
+void session_cursor_detach(struct session *s, const char *name)
+{
+	struct session_cursor *c = cursor_find(s, name);
+	if (c && c->attached)
+		cursor_unlink(s, c);
+}
+
 const struct column_desc *session_cursor_columns(struct session *s, const char *name, int *ncols)
 {
 	struct session_cursor *c = cursor_find(s, name);
@@ -227,7 +261,8 @@ void session_cursors_end_txn(struct session *s, int commit)
 		struct session_cursor *c = *pp;
 		if (!c->hold || (!commit && c->declared_in_txn)) {
 			*pp = c->next;
-			cursor_catalog(s, c->name, NULL, 0);
+			if (!c->attached)
+				cursor_catalog(s, c->name, NULL, 0);
 			cursor_free(c);
 			continue;
 		}
@@ -241,7 +276,8 @@ void session_cursors_free(struct session *s)
 	while (s->cursors) {
 		struct session_cursor *c = s->cursors;
 		s->cursors = c->next;
-		cursor_catalog(s, c->name, NULL, 0);
+		if (!c->attached)
+			cursor_catalog(s, c->name, NULL, 0);
 		cursor_free(c);
 	}
 }

@@ -31,6 +31,8 @@
  *                                    unless a NULL text is given
  *   array_length(arr, dim), array_upper(arr, dim), cardinality(arr),
  *   array_lower(arr, dim)
+ *   array_append(arr, x), array_prepend(x, arr), array_cat(a, b),
+ *   array_remove(arr, x), array_position(arr, x)
  */
 #include "engine/sqlite_funcs.h"
 
@@ -42,138 +44,18 @@
 #include <strings.h>
 
 #include "core/buf.h"
+#include "engine/array_text.h"
 
-/* ---- reading the text form ----------------------------------------------- */
-
-struct arr_elem {
-	const char *p; /* into the decoded copy; NUL-terminated */
-	size_t n;
-	int null, quoted;
-};
-
-struct arr {
-	char *mem; /* decoded elements, back to back */
-	int n, cap;
-	struct arr_elem *v;
-};
-
-static void arr_free(struct arr *a)
-{
-	free(a->mem);
-	free(a->v);
-}
-
-static int arr_push(struct arr *a, const char *p, size_t n, int null, int quoted)
-{
-	if (a->n == a->cap) {
-		int cap = a->cap ? a->cap * 2 : 8;
-		struct arr_elem *v = realloc(a->v, sizeof(*v) * (size_t)cap);
-		if (!v)
-			return -1;
-		a->v = v;
-		a->cap = cap;
-	}
-	a->v[a->n++] = (struct arr_elem){p, n, null, quoted};
-	return 0;
-}
-
-/*
- * Parse '{...}' (one dimension; nested braces are kept as text elements) or
- * the vector form '1 2 3'.  Returns 0, or -1 on malformed input or no memory.
- */
-static int arr_parse(const char *s, size_t len, struct arr *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->mem = malloc(len + 1);
-	if (!a->mem)
-		return -1;
-	char *w = a->mem;
-	size_t i = 0;
-	while (i < len && isspace((unsigned char)s[i]))
-		i++;
-	if (i == len)
-		return 0;
-	if (s[i] != '{') { /* int2vector / oidvector */
-		while (i < len) {
-			while (i < len && isspace((unsigned char)s[i]))
-				i++;
-			if (i == len)
-				break;
-			char *start = w;
-			while (i < len && !isspace((unsigned char)s[i]))
-				*w++ = s[i++];
-			*w++ = 0;
-			if (arr_push(a, start, (size_t)(w - start - 1), 0, 0) < 0)
-				return -1;
-		}
-		return 0;
-	}
-	i++;
-	while (i < len && isspace((unsigned char)s[i]))
-		i++;
-	if (i < len && s[i] == '}')
-		return 0;
-	for (;;) {
-		while (i < len && isspace((unsigned char)s[i]))
-			i++;
-		if (i >= len)
-			return -1;
-		char *start = w;
-		int quoted = 0;
-		if (s[i] == '"') {
-			quoted = 1;
-			i++;
-			while (i < len && s[i] != '"') {
-				if (s[i] == '\\' && i + 1 < len)
-					i++;
-				*w++ = s[i++];
-			}
-			if (i >= len)
-				return -1;
-			i++;
-		} else if (s[i] == '{') { /* a nested array: kept whole */
-			int depth = 0;
-			do {
-				if (s[i] == '{')
-					depth++;
-				else if (s[i] == '}')
-					depth--;
-				*w++ = s[i++];
-			} while (i < len && depth > 0);
-		} else {
-			while (i < len && s[i] != ',' && s[i] != '}') {
-				if (s[i] == '\\' && i + 1 < len)
-					i++;
-				*w++ = s[i++];
-			}
-			while (w > start && isspace((unsigned char)w[-1]))
-				w--;
-		}
-		*w++ = 0;
-		size_t n = (size_t)(w - start - 1);
-		int null = !quoted && n == 4 && !strncasecmp(start, "null", 4);
-		if (arr_push(a, start, n, null, quoted) < 0)
-			return -1;
-		while (i < len && isspace((unsigned char)s[i]))
-			i++;
-		if (i < len && s[i] == ',') {
-			i++;
-			continue;
-		}
-		if (i < len && s[i] == '}')
-			return 0;
-		return -1;
-	}
-}
+/* ---- reading the text form (engine/array_text.c) ------------------------ */
 
 /* Parse argv[k] as an array; 1 when it is NULL (the caller returns NULL), -1 after raising an error. */
-static int arr_arg(sqlite3_context *ctx, sqlite3_value *v, struct arr *a)
+static int arr_arg(sqlite3_context *ctx, sqlite3_value *v, struct array_text *a)
 {
 	if (sqlite3_value_type(v) == SQLITE_NULL)
 		return 1;
 	const char *s = (const char *)sqlite3_value_text(v);
-	if (!s || arr_parse(s, (size_t)sqlite3_value_bytes(v), a) < 0) {
-		arr_free(a);
+	if (!s || array_text_parse(s, (size_t)sqlite3_value_bytes(v), a) < 0) {
+		array_text_free(a);
 		sqlite3_result_error(ctx, "[22P02] malformed array literal", -1);
 		return -1;
 	}
@@ -181,7 +63,7 @@ static int arr_arg(sqlite3_context *ctx, sqlite3_value *v, struct arr *a)
 }
 
 /* An unquoted element that is a number: 1 integer (*i), 2 float (*f), 0 not. */
-static int arr_number(const struct arr_elem *e, long long *i, double *f)
+static int arr_number(const struct array_elem *e, long long *i, double *f)
 {
 	if (e->null || e->quoted || !e->n)
 		return 0;
@@ -194,7 +76,7 @@ static int arr_number(const struct arr_elem *e, long long *i, double *f)
 	return !*end && isfinite(*f) ? 2 : 0;
 }
 
-static void arr_result_elem(sqlite3_context *ctx, const struct arr_elem *e)
+static void arr_result_elem(sqlite3_context *ctx, const struct array_elem *e)
 {
 	long long i;
 	double f;
@@ -211,24 +93,6 @@ static void arr_result_elem(sqlite3_context *ctx, const struct arr_elem *e)
 
 /* ---- writing the text form ----------------------------------------------- */
 
-static void arr_put_text(struct buf *b, const char *s, size_t n)
-{
-	int quote = n == 0 || (n == 4 && !strncasecmp(s, "null", 4));
-	for (size_t k = 0; k < n && !quote; k++)
-		quote = strchr("{},\"\\", s[k]) != NULL || isspace((unsigned char)s[k]);
-	if (!quote) {
-		buf_append(b, s, n);
-		return;
-	}
-	buf_put_u8(b, '"');
-	for (size_t k = 0; k < n; k++) {
-		if (s[k] == '"' || s[k] == '\\')
-			buf_put_u8(b, '\\');
-		buf_put_u8(b, (uint8_t)s[k]);
-	}
-	buf_put_u8(b, '"');
-}
-
 static void arr_put_value(struct buf *b, sqlite3_value *v)
 {
 	switch (sqlite3_value_type(v)) {
@@ -243,7 +107,7 @@ static void arr_put_value(struct buf *b, sqlite3_value *v)
 	}
 	default: {
 		const char *s = (const char *)sqlite3_value_text(v);
-		arr_put_text(b, s ? s : "", s ? (size_t)sqlite3_value_bytes(v) : 0);
+		array_text_put_elem(b, s ? s : "", s ? (size_t)sqlite3_value_bytes(v) : 0);
 	}
 	}
 }
@@ -357,7 +221,7 @@ static void agg_final(sqlite3_context *ctx)
 
 /* ---- element access ------------------------------------------------------- */
 
-static int arr_elem_eq(sqlite3_value *x, const struct arr_elem *e)
+static int arr_elem_eq(sqlite3_value *x, const struct array_elem *e)
 {
 	long long i;
 	double f;
@@ -377,7 +241,7 @@ static int arr_elem_eq(sqlite3_value *x, const struct arr_elem *e)
 static void fn_any_eq(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
-	struct arr a;
+	struct array_text a;
 	if (arr_arg(ctx, argv[1], &a)) {
 		if (!sqlite3_value_type(argv[1]) || sqlite3_value_type(argv[1]) == SQLITE_NULL)
 			sqlite3_result_null(ctx);
@@ -385,13 +249,13 @@ static void fn_any_eq(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	if (!a.n) {
 		sqlite3_result_int(ctx, 0);
-		arr_free(&a);
+		array_text_free(&a);
 		return;
 	}
 	int nulls = sqlite3_value_type(argv[0]) == SQLITE_NULL, hit = 0;
-	for (int k = 0; k < a.n && !hit && !nulls; k++) {
+	for (int k = 0; k < a.n && !hit && sqlite3_value_type(argv[0]) != SQLITE_NULL; k++) {
 		if (a.v[k].null)
-			nulls = 1;
+			nulls = 1; /* NULL unless a later element matches */
 		else
 			hit = arr_elem_eq(argv[0], &a.v[k]);
 	}
@@ -401,13 +265,13 @@ static void fn_any_eq(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 	else
 		sqlite3_result_int(ctx, 0);
-	arr_free(&a);
+	array_text_free(&a);
 }
 
 static void fn_array_get(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
-	struct arr a;
+	struct array_text a;
 	if (sqlite3_value_type(argv[1]) == SQLITE_NULL) {
 		sqlite3_result_null(ctx);
 		return;
@@ -422,13 +286,13 @@ static void fn_array_get(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		arr_result_elem(ctx, &a.v[i - 1]);
 	else
 		sqlite3_result_null(ctx);
-	arr_free(&a);
+	array_text_free(&a);
 }
 
 static void fn_array_json(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
-	struct arr a;
+	struct array_text a;
 	if (arr_arg(ctx, argv[0], &a)) {
 		if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
 			sqlite3_result_text(ctx, "[]", 2, SQLITE_STATIC);
@@ -461,13 +325,13 @@ static void fn_array_json(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		}
 	}
 	buf_put_u8(&b, ']');
-	arr_free(&a);
+	array_text_free(&a);
 	arr_result_buf(ctx, &b);
 }
 
 static void fn_array_to_string(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	struct arr a;
+	struct array_text a;
 	if (sqlite3_value_type(argv[1]) == SQLITE_NULL || arr_arg(ctx, argv[0], &a)) {
 		if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
 			sqlite3_result_null(ctx);
@@ -489,15 +353,99 @@ static void fn_array_to_string(sqlite3_context *ctx, int argc, sqlite3_value **a
 		else
 			buf_append(&b, a.v[k].p, a.v[k].n);
 	}
-	arr_free(&a);
+	array_text_free(&a);
 	arr_result_buf(ctx, &b);
+}
+
+/* Append a parsed element as it was read (its text re-quoted as needed). */
+static void arr_put_elem(struct buf *b, const struct array_elem *e)
+{
+	if (e->null)
+		buf_append(b, "NULL", 4);
+	else
+		array_text_put_elem(b, e->p, e->n);
+}
+
+/*
+ * array_append(arr, x) (user data 0), array_prepend(x, arr) (1), array_cat(a, b) (2),
+ * array_remove(arr, x) (3).  A NULL array counts as empty, as PostgreSQL's do.
+ */
+static void fn_array_edit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	int what = (int)(intptr_t)sqlite3_user_data(ctx);
+	struct array_text a = {0}, b2 = {0};
+	sqlite3_value *arr = argv[what == 1 ? 1 : 0], *x = argv[what == 1 ? 0 : 1];
+	int rc = arr_arg(ctx, arr, &a);
+	if (rc < 0)
+		return;
+	if (what == 2) {
+		int rc2 = arr_arg(ctx, x, &b2);
+		if (rc2 < 0) {
+			array_text_free(&a);
+			return;
+		}
+		if (rc && rc2) {
+			sqlite3_result_null(ctx);
+			return;
+		}
+	}
+	struct buf b;
+	buf_init(&b);
+	buf_put_u8(&b, '{');
+	int n = 0;
+	if (what == 1) {
+		arr_put_value(&b, x);
+		n++;
+	}
+	for (int k = 0; k < a.n; k++) {
+		if (what == 3 && !a.v[k].null == (sqlite3_value_type(x) != SQLITE_NULL) &&
+		    (a.v[k].null || arr_elem_eq(x, &a.v[k])))
+			continue;
+		if (n++)
+			buf_put_u8(&b, ',');
+		arr_put_elem(&b, &a.v[k]);
+	}
+	for (int k = 0; k < b2.n; k++) {
+		if (n++)
+			buf_put_u8(&b, ',');
+		arr_put_elem(&b, &b2.v[k]);
+	}
+	if (what == 0) {
+		if (n++)
+			buf_put_u8(&b, ',');
+		arr_put_value(&b, x);
+	}
+	buf_put_u8(&b, '}');
+	array_text_free(&a);
+	array_text_free(&b2);
+	arr_result_buf(ctx, &b);
+}
+
+/* array_position(arr, x): the 1-based index of the first element equal to x, or NULL. */
+static void fn_array_position(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	struct array_text a;
+	if (arr_arg(ctx, argv[0], &a)) {
+		if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+			sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_null(ctx);
+	for (int k = 0; k < a.n; k++)
+		if (sqlite3_value_type(argv[1]) == SQLITE_NULL ? a.v[k].null : !a.v[k].null && arr_elem_eq(argv[1], &a.v[k])) {
+			sqlite3_result_int(ctx, k + 1);
+			break;
+		}
+	array_text_free(&a);
 }
 
 /* array_length / array_upper (user data 0), array_lower (1), cardinality (2). */
 static void fn_array_len(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	int what = (int)(intptr_t)sqlite3_user_data(ctx);
-	struct arr a;
+	struct array_text a;
 	if (arr_arg(ctx, argv[0], &a)) {
 		if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
 			sqlite3_result_null(ctx);
@@ -509,7 +457,7 @@ static void fn_array_len(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 	else
 		sqlite3_result_int(ctx, what == 1 ? 1 : a.n);
-	arr_free(&a);
+	array_text_free(&a);
 }
 
 int sqlite_array_register(sqlite3 *db)
@@ -530,6 +478,11 @@ int sqlite_array_register(sqlite3 *db)
 		{"array_upper", 2, fn_array_len, 0},
 		{"array_lower", 2, fn_array_len, 1},
 		{"cardinality", 1, fn_array_len, 2},
+		{"array_append", 2, fn_array_edit, 0},
+		{"array_prepend", 2, fn_array_edit, 1},
+		{"array_cat", 2, fn_array_edit, 2},
+		{"array_remove", 2, fn_array_edit, 3},
+		{"array_position", 2, fn_array_position, 0},
 	};
 	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {

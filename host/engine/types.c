@@ -16,6 +16,7 @@ static const char *const rtype_names[] = {
 	[RT_DATE] = "date",         [RT_TIME] = "time",        [RT_TIMESTAMP] = "timestamp",
 	[RT_TIMESTAMPTZ] = "timestamptz", [RT_INTERVAL] = "interval", [RT_JSON] = "json",
 	[RT_UUID] = "uuid",         [RT_VECTOR] = "vector",
+	[RT_OID] = "oid",           [RT_CHAR1] = "\"char\"",
 };
 
 const char *rtype_name(enum rtype t)
@@ -36,6 +37,7 @@ static const struct {
 	{"datetime", RT_TIMESTAMP},
 	{"double precision", RT_FLOAT8},
 	{"character varying", RT_VARCHAR},
+	{"char1", RT_CHAR1}, /* the store's spelling of "char": SQLite drops the quotes */
 	{"varchar", RT_VARCHAR},
 	{"character", RT_CHAR},
 	{"bpchar", RT_CHAR},
@@ -69,7 +71,17 @@ static const struct {
 	{"json", RT_JSON},
 	{"uuid", RT_UUID},
 	{"vector", RT_VECTOR},
+	{"oid", RT_OID},
 };
+
+/* "int4 array", the store's spelling of int4[] (SQLite reads [...] as a quoted name and drops it). */
+static int rtype_decl_is_array(const char *decl)
+{
+	size_t n = strlen(decl);
+	while (n && isspace((unsigned char)decl[n - 1]))
+		n--;
+	return strchr(decl, '[') || (n > 6 && !strncasecmp(decl + n - 5, "array", 5) && isspace((unsigned char)decl[n - 6]));
+}
 
 enum rtype rtype_from_decl(const char *decl, int32_t *typmod)
 {
@@ -89,6 +101,8 @@ enum rtype rtype_from_decl(const char *decl, int32_t *typmod)
 		const char *paren = strchr(decl + n, '(');
 		if (typmod && paren)
 			*typmod = (int32_t)strtol(paren + 1, NULL, 10);
+		if (rtype_decl_is_array(decl))
+			return (enum rtype)(RT_ARRAY_OF | (int)rtype_decls[i].type);
 		return rtype_decls[i].type;
 	}
 	return RT_UNKNOWN;

@@ -38,11 +38,15 @@ enum rtype {
 	RT_JSON,
 	RT_UUID,
 	RT_VECTOR,
+	RT_OID,   /* PostgreSQL's unsigned 32-bit object identifier (catalog keys) */
+	RT_CHAR1, /* PostgreSQL's one-byte "char" (catalog kinds: typtype, relkind) */
 };
 
 /*
- * A parameter's type may be RT_ARRAY_OF | element type: a one-dimensional array
- * ($1::oid[]), bound as its PostgreSQL text form '{a,b}' (engine/sqlite_array.c).
+ * A parameter's type, or a declared column's, may be RT_ARRAY_OF | element
+ * type: a one-dimensional array ($1::oid[], a text[] column), held as its
+ * PostgreSQL text form '{a,b}' (engine/sqlite_array.c).  A column_desc says
+ * so with `array` instead.
  */
 #define RT_ARRAY_OF 0x100
 
@@ -65,7 +69,10 @@ struct column_desc {
 };
 
 const char *rtype_name(enum rtype t);
-/* Map a declared SQL type name ("integer", "varchar(20)", "double precision", ...) to a canonical type. */
+/*
+ * Map a declared SQL type name ("integer", "varchar(20)", "double precision", ...) to a canonical type;
+ * an array column's declaration ("int4 array", "text[]") gives RT_ARRAY_OF | the element type.
+ */
 enum rtype rtype_from_decl(const char *decl, int32_t *typmod);
 
 #endif

@@ -200,7 +200,12 @@ static enum rtype bind_param(struct binder *b, const struct ast_expr *e, enum rt
 /* Functions whose value is an array of their first argument's type (see engine/sqlite_array.c). */
 static int bind_func_is_array(const char *fn)
 {
-	return !strcmp(fn, "rosetta_array") || !strcmp(fn, "rosetta_array_sub") || !strcmp(fn, "array_agg");
+	static const char *const fns[] = {"rosetta_array", "rosetta_array_sub", "array_agg", "array_append",
+					  "array_prepend", "array_cat", "array_remove"};
+	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
+		if (!strcmp(fn, fns[i]))
+			return 1;
+	return 0;
 }
 
 /*
@@ -279,6 +284,7 @@ static enum rtype bind_func_type(struct binder *b, const char *fn, enum rtype fi
 		{"format", RT_TEXT}, {"date_format", RT_TEXT}, {"datediff", RT_INT8}, {"div", RT_NUMERIC},
 		{"date_trunc", RT_TIMESTAMP}, {"array_to_string", RT_TEXT}, {"rosetta_any_eq", RT_BOOL},
 		{"array_length", RT_INT4}, {"array_upper", RT_INT4}, {"array_lower", RT_INT4}, {"cardinality", RT_INT4},
+		{"array_position", RT_INT4},
 		{"generate_subscripts", RT_INT4}, {"json_build_object", RT_JSON}, {"pg_get_serial_sequence", RT_TEXT},
 	};
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
@@ -813,11 +819,17 @@ static int bind_target_table(struct binder *b, const struct ast_name *table, con
 	return 0;
 }
 
+/* What a value assigned to a column should be: its type, RT_ARRAY_OF | element for an array column. */
+static enum rtype bind_col_want(const struct column_desc *c)
+{
+	return c->array ? (enum rtype)(RT_ARRAY_OF | (int)c->type) : c->type;
+}
+
 static enum rtype bind_col_type(int ncols, const struct column_desc *cols, const char *name)
 {
 	for (int i = 0; i < ncols; i++)
 		if (cols[i].name && !strcasecmp(cols[i].name, name))
-			return cols[i].type;
+			return bind_col_want(&cols[i]);
 	return RT_UNKNOWN;
 }
 
@@ -841,7 +853,7 @@ static int bind_insert(struct binder *b, const struct ast_insert *ins, struct bi
 	int nexpect = ins->ncols ? ins->ncols : ncols;
 	enum rtype *expect = arena_alloc(b->a, sizeof(*expect) * ((size_t)nexpect + 1));
 	for (int i = 0; i < nexpect; i++)
-		expect[i] = ins->ncols ? bind_col_type(ncols, cols, ins->cols[i].s) : cols[i].type;
+		expect[i] = ins->ncols ? bind_col_type(ncols, cols, ins->cols[i].s) : bind_col_want(&cols[i]);
 	int n;
 	struct column_desc *src;
 	if (ins->source && bind_query(b, ins->source, NULL, expect, nexpect, &n, &src) < 0)

@@ -58,6 +58,8 @@ void sql_deparse_type_name(const struct ast_type *t, struct buf *out)
 	case RT_INTERVAL: buf_printf(out, "interval"); break;
 	case RT_JSON: buf_printf(out, "json"); break;
 	case RT_UUID: buf_printf(out, "uuid"); break;
+	case RT_OID: buf_printf(out, "oid"); break;
+	case RT_CHAR1: buf_printf(out, "char1"); break; /* types.c reads it back as "char" */
 	case RT_VECTOR:
 		if (t->typmod > 0)
 			buf_printf(out, "vector(%d)", t->typmod);
@@ -840,8 +842,6 @@ static int dp_table_pk_is(const struct ast_create_table *t, const char *col)
 static int dp_column_def(struct deparser *d, const struct ast_column_def *c, int is_pk)
 {
 	dp_ident(d, c->name.s);
-	if (c->type.array)
-		return dp_unsupported(d, "array columns");
 	if (c->type.type == RT_UNKNOWN)
 		return rerr_set(d->err, ERR_UNDEFINED_OBJECT, "type \"%s\" does not exist", c->type.name ? c->type.name : "?");
 	if (c->identity != IDENT_NONE) {
@@ -852,6 +852,8 @@ static int dp_column_def(struct deparser *d, const struct ast_column_def *c, int
 	} else {
 		dp_str(d, " ");
 		sql_deparse_type_name(&c->type, d->out);
+		if (c->type.array) /* read back by engine/types.c as an array of the type */
+			dp_str(d, " array");
 		if (c->primary_key)
 			dp_str(d, " PRIMARY KEY");
 	}

@@ -227,12 +227,12 @@ static int dp_binary(struct deparser *d, const struct ast_expr *e)
 static const char *dp_affinity(enum rtype t)
 {
 	switch (t) {
-	case RT_INT2: case RT_INT4: case RT_INT8: return "INTEGER";
+	case RT_INT2: case RT_INT4: case RT_INT8: case RT_OID: return "INTEGER";
 	case RT_FLOAT4: case RT_FLOAT8: return "REAL";
 	case RT_NUMERIC: return "NUMERIC";
 	case RT_BYTEA: return "BLOB";
 	case RT_TEXT: case RT_VARCHAR: case RT_CHAR: case RT_DATE: case RT_TIME: case RT_TIMESTAMP:
-	case RT_TIMESTAMPTZ: case RT_INTERVAL: case RT_JSON: case RT_UUID: return "TEXT";
+	case RT_TIMESTAMPTZ: case RT_INTERVAL: case RT_JSON: case RT_UUID: case RT_CHAR1: return "TEXT";
 	default: return NULL;
 	}
 }

@@ -251,7 +251,7 @@ static const struct {
 	{"json", RT_JSON, 0}, {"jsonb", RT_JSON, 0}, {"variant", RT_JSON, 0}, {"object", RT_JSON, 0},
 	{"uuid", RT_UUID, 0}, {"uniqueidentifier", RT_UUID, 0},
 	{"vector", RT_VECTOR, 0},
-	{"oid", RT_INT8, 0}, {"xid", RT_INT8, 0}, /* unsigned 32-bit in PG */
+	{"oid", RT_OID, 0}, {"xid", RT_INT8, 0}, /* xid: unsigned 32-bit in PG */
 };
 
 static int p_int_token(struct parser *p, int *v)
@@ -277,13 +277,16 @@ int p_type(struct parser *p, struct ast_type *out)
 	if (t->kind != TK_IDENT && t->kind != TK_QIDENT)
 		return p_syntax(p);
 	size_t start = t->off;
-	char *w = t->kind == TK_QIDENT ? (char *)sql_lex_decode(p->a, &p->lx, t, &(size_t){0}) : p_lower(p, t);
+	int quoted = t->kind == TK_QIDENT;
+	char *w = quoted ? (char *)sql_lex_decode(p->a, &p->lx, t, &(size_t){0}) : p_lower(p, t);
 	p_next(p);
-	/* schema-qualified type names: pg_catalog.int4, public.vector */
-	while (p_is(p, ".") && p_peek(p, 1)->kind == TK_IDENT) {
+	/* schema-qualified type names: pg_catalog.int4, public.vector, pg_catalog."char" */
+	while (p_is(p, ".") && (p_peek(p, 1)->kind == TK_IDENT || p_peek(p, 1)->kind == TK_QIDENT)) {
 		p_next(p);
-		w = p_lower(p, p_tok(p));
-		start = p_tok(p)->off;
+		t = p_tok(p);
+		quoted = t->kind == TK_QIDENT;
+		w = quoted ? (char *)sql_lex_decode(p->a, &p->lx, t, &(size_t){0}) : p_lower(p, t);
+		start = t->off;
 		p_next(p);
 	}
 	/* multi-word names */
@@ -307,7 +310,9 @@ int p_type(struct parser *p, struct ast_type *out)
 	for (k = 0; k < sizeof(p_types) / sizeof(p_types[0]); k++)
 		if (!strcmp(p_types[k].name, w))
 			break;
-	if (k < sizeof(p_types) / sizeof(p_types[0])) {
+	if (quoted && !strcmp(w, "char")) /* "char" quoted is PostgreSQL's one-byte type */
+		out->type = RT_CHAR1;
+	else if (k < sizeof(p_types) / sizeof(p_types[0])) {
 		out->type = p_types[k].type;
 		out->serial = p_types[k].identity;
 	}
@@ -718,6 +723,18 @@ const char *ast_type_label(enum rtype t)
 	case RT_FLOAT8: return "float8";
 	case RT_BOOL: return "bool";
 	case RT_CHAR: return "bpchar";
+	case RT_CHAR1: return "char";
+	case RT_OID: return "oid";
+	case RT_TEXT: return "text";
+	case RT_VARCHAR: return "varchar";
+	case RT_NUMERIC: return "numeric";
+	case RT_BYTEA: return "bytea";
+	case RT_DATE: return "date";
+	case RT_TIME: return "time";
+	case RT_TIMESTAMP: return "timestamp";
+	case RT_INTERVAL: return "interval";
+	case RT_UUID: return "uuid";
+	case RT_VECTOR: return "vector";
 	case RT_TIMESTAMPTZ: return "timestamptz";
 	default: return NULL;
 	}

@@ -81,7 +81,7 @@ static const struct golden pg_goldens[] = {
 	{"select id from items order by emb <-> $1 limit 5",
 	 "SELECT id FROM items ORDER BY l2_distance(emb, ?1) NULLS LAST LIMIT 5"},
 	{"select a <+> b, a <=> b from t", "SELECT l1_distance(a, b) AS \"?column?\", cosine_distance(a, b) AS \"?column?\" FROM t"},
-	{"select '[1,2]'::vector(2)", "SELECT vector_in('[1,2]', 2) AS \"vector(2)\""},
+	{"select '[1,2]'::vector(2)", "SELECT vector_in('[1,2]', 2) AS \"vector\""},
 	{"insert into t (a, b) values (1, default), (2, default) returning a",
 	 "INSERT INTO t (a) VALUES (1), (2) RETURNING a"},
 	{"insert into t (id, v) values ($1, $2) on conflict (id) do update set v = excluded.v",

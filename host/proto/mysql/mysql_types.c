@@ -48,6 +48,7 @@ void mysql_type_of(enum rtype t, int32_t typmod, struct mysql_coltype *out)
 		out->flags = MYSQL_NUM_FLAG;
 		return;
 	case RT_INT8:
+	case RT_OID:
 		out->type = MYSQL_TYPE_LONGLONG;
 		out->length = 20;
 		out->flags = MYSQL_NUM_FLAG;

@@ -41,8 +41,10 @@ static struct pg_portal *pg_find_portal(struct pg_conn *pc, const char *name, st
 	return NULL;
 }
 
-static void pg_portal_free(struct pg_portal *p)
+static void pg_portal_free(struct pg_conn *pc, struct pg_portal *p)
 {
+	if (p->name && p->name[0])
+		session_cursor_detach(pc->session, p->name);
 	session_portal_close(p->p);
 	free(p->types);
 	free(p->formats);
@@ -64,7 +66,7 @@ static void pg_drop_portal(struct pg_conn *pc, const char *name)
 	struct pg_portal *p = pg_find_portal(pc, name, &link);
 	if (p) {
 		*link = p->next;
-		pg_portal_free(p);
+		pg_portal_free(pc, p);
 	}
 }
 
@@ -78,13 +80,18 @@ static void pg_drop_stmt(struct pg_conn *pc, const char *name)
 	}
 }
 
-void pg_extended_close_all(struct pg_conn *pc)
+static void pg_close_portals(struct pg_conn *pc)
 {
 	while (pc->portals) {
 		struct pg_portal *p = pc->portals;
 		pc->portals = p->next;
-		pg_portal_free(p);
+		pg_portal_free(pc, p);
 	}
+}
+
+void pg_extended_close_all(struct pg_conn *pc)
+{
+	pg_close_portals(pc);
 	while (pc->stmts) {
 		struct pg_stmt *s = pc->stmts;
 		pc->stmts = s->next;
@@ -232,12 +239,24 @@ static int pg_bind(struct conn *c, struct pg_conn *pc, const struct pg_msg *m, s
 		free(pp);
 		return -1;
 	}
-	pp->name = strdup(portal);
 	pp->cols = session_stmt_columns(ps->st, &pp->ncols);
 	pp->types = calloc((size_t)pp->ncols + 1, sizeof(enum rtype));
-	if (!pp->name || !pp->types) {
+	if (!pp->types) {
 		free(rfmt);
-		pg_portal_free(pp);
+		pg_portal_free(pc, pp);
+		return rerr_set(err, ERR_INTERNAL, "out of memory");
+	}
+	/* a named portal is a cursor too: FETCH and MOVE reach it by name */
+	if (portal[0] && session_cursor_attach(pc->session, portal, ps->st, pp->p, err) < 0) {
+		free(rfmt);
+		pg_portal_free(pc, pp);
+		return -1;
+	}
+	pp->name = strdup(portal);
+	if (!pp->name) {
+		free(rfmt);
+		session_cursor_detach(pc->session, portal);
+		pg_portal_free(pc, pp);
 		return rerr_set(err, ERR_INTERNAL, "out of memory");
 	}
 	for (int i = 0; i < pp->ncols; i++)
@@ -405,11 +424,7 @@ int pg_extended_message(struct conn *c, struct pg_conn *pc, const struct pg_msg 
 		break;
 	case 'S':
 		if (session_txn_state(pc->session) == TXN_IDLE)
-			while (pc->portals) { /* portals end with their transaction */
-				struct pg_portal *p = pc->portals;
-				pc->portals = p->next;
-				pg_portal_free(p);
-			}
+			pg_close_portals(pc); /* portals end with their transaction */
 		pg_put_ready(&c->out, pg_txn_status(pc));
 		break;
 	default:

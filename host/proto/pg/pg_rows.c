@@ -4,8 +4,7 @@
  * Binary formats implemented: bool, int2, int4, int8, float4, float8, text
  * and its kin (varchar, bpchar, json, unknown), bytea, and through
  * pg_binary.c date, time, timestamp, timestamptz, uuid, numeric and interval.
- * vector columns are text-only (sent as text); arrays have no binary output
- * yet, and a client asking binary for one gets 0A000.
+ * oid, "char", pgvector's vector, and one-dimensional arrays of any of these.
  */
 #include "proto/pg/pg_rows.h"
 
@@ -19,6 +18,7 @@
 #include "core/bits.h"
 #include "proto/pg/pg_binary.h"
 #include "proto/pg/pg_types.h"
+#include "engine/array_text.h"
 #include "engine/catalog_pg.h"
 #include "engine/vector.h"
 #include "proto/pg/pg_wire.h"
@@ -83,23 +83,55 @@ static double pg_value_as_float(const struct rvalue *v)
 	return 0;
 }
 
+static int pg_decode_binary_param(struct arena *a, uint32_t oid, const uint8_t *p, int32_t len, struct rvalue *out,
+				  struct rerr *err);
+
+/* One decoded element in an array's text form: numbers bare, booleans t/f, bytea and text as array_out writes them. */
+static void pg_array_put_elem(struct buf *t, uint32_t elem, const struct rvalue *v)
+{
+	char tmp[40];
+	switch (v->kind) {
+	case RV_NULL:
+		buf_append(t, "NULL", 4);
+		return;
+	case RV_INT:
+		if (elem == 16)
+			buf_put_u8(t, v->i ? 't' : 'f');
+		else
+			buf_printf(t, "%lld", (long long)v->i);
+		return;
+	case RV_FLOAT:
+		buf_append(t, tmp, (size_t)pg_format_float(tmp, sizeof(tmp), v->f, elem == 700));
+		return;
+	case RV_BLOB: /* bytea: its hex text, quoted */
+		buf_append(t, "\"\\\\x", 4);
+		for (size_t k = 0; k < v->n; k++)
+			buf_printf(t, "%02x", v->p[k]);
+		buf_put_u8(t, '"');
+		return;
+	case RV_TEXT:
+		array_text_put_elem(t, (const char *)v->p, v->n);
+		return;
+	}
+}
+
 /*
  * A binary array parameter (int32 ndim, int32 has-nulls, int32 element OID, per
  * dimension int32 size and lower bound, then int32 length + bytes per element)
- * as the text form the engine holds arrays in ('{1,2}').  One dimension; bool,
- * int2/int4/int8/oid and text-like elements.  -1 when malformed.
+ * as the text form the engine holds arrays in ('{1,2}').  One dimension; each
+ * element is decoded as a parameter of the element's type would be.
  */
-static int pg_array_binary_to_text(struct arena *a, const uint8_t *p, size_t len, struct rvalue *out)
+static int pg_array_binary_to_text(struct arena *a, const uint8_t *p, size_t len, struct rvalue *out,
+				   struct rerr *err)
 {
-#define RD32(q) ((uint32_t)(q)[0] << 24 | (uint32_t)(q)[1] << 16 | (uint32_t)(q)[2] << 8 | (uint32_t)(q)[3])
 	if (len < 12)
 		return -1;
-	uint32_t ndim = RD32(p), elem = RD32(p + 8);
+	uint32_t ndim = rd_be32(p), elem = rd_be32(p + 8);
 	size_t off = 12, count = 0;
-	if (ndim > 1 || (ndim == 1 && len < 20))
+	if (ndim > 1 || (ndim == 1 && len < 20) || pg_oid_is_array(elem)) /* no arrays of arrays: no recursion */
 		return -1;
 	if (ndim == 1) {
-		count = RD32(p + 12);
+		count = rd_be32(p + 12);
 		off = 20;
 	}
 	struct buf t;
@@ -108,37 +140,17 @@ static int pg_array_binary_to_text(struct arena *a, const uint8_t *p, size_t len
 	for (size_t i = 0; i < count; i++) {
 		if (off + 4 > len)
 			goto bad;
-		int32_t n = (int32_t)RD32(p + off);
+		int32_t n = (int32_t)rd_be32(p + off);
 		off += 4;
 		if (i)
 			buf_put_u8(&t, ',');
-		if (n < 0) {
-			buf_append(&t, "NULL", 4);
-			continue;
+		struct rvalue v = {.kind = RV_NULL};
+		if (n >= 0) {
+			if ((size_t)n > len - off || pg_decode_binary_param(a, elem, p + off, n, &v, err) < 0)
+				goto bad;
+			off += (size_t)n;
 		}
-		if ((size_t)n > len - off)
-			goto bad;
-		const uint8_t *q = p + off;
-		off += (size_t)n;
-		if (elem == 16 && n == 1) {
-			buf_put_u8(&t, q[0] ? 't' : 'f');
-		} else if ((elem == 23 || elem == 26) && n == 4) {
-			buf_printf(&t, elem == 26 ? "%u" : "%d", elem == 26 ? RD32(q) : (uint32_t)(int32_t)RD32(q));
-		} else if (elem == 21 && n == 2) {
-			buf_printf(&t, "%d", (int)(int16_t)(q[0] << 8 | q[1]));
-		} else if (elem == 20 && n == 8) {
-			buf_printf(&t, "%lld", (long long)((uint64_t)RD32(q) << 32 | RD32(q + 4)));
-		} else if (elem == 25 || elem == 1043 || elem == 1042 || elem == 19) {
-			buf_put_u8(&t, '"');
-			for (int32_t k = 0; k < n; k++) {
-				if (q[k] == '"' || q[k] == '\\')
-					buf_put_u8(&t, '\\');
-				buf_put_u8(&t, q[k]);
-			}
-			buf_put_u8(&t, '"');
-		} else {
-			goto bad;
-		}
+		pg_array_put_elem(&t, elem, &v);
 	}
 	buf_put_u8(&t, '}');
 	out->kind = RV_TEXT;
@@ -149,7 +161,87 @@ static int pg_array_binary_to_text(struct arena *a, const uint8_t *p, size_t len
 bad:
 	buf_free(&t);
 	return -1;
-#undef RD32
+}
+
+/* pgvector's binary form: int16 dimensions, int16 unused, then each element as a big-endian float4. */
+static int pg_put_binary_vector(struct buf *b, const struct rvalue *v, struct rerr *err)
+{
+	struct buf stored;
+	buf_init(&stored);
+	const uint8_t *p = v->p;
+	size_t n = v->n;
+	if (v->kind == RV_TEXT) { /* a vector the store holds as text: '[1,2,3]' */
+		struct buf text;
+		buf_init(&text);
+		buf_append(&text, v->p, v->n);
+		buf_put_u8(&text, 0);
+		int dims = vector_parse((const char *)text.data, VECTOR_TYPMOD_ANY, &stored, err);
+		buf_free(&text);
+		if (dims < 0) {
+			buf_free(&stored);
+			return -1;
+		}
+		p = stored.data;
+		n = stored.len;
+	} else if (v->kind != RV_BLOB || vector_blob_dims(n, err) < 0) {
+		buf_free(&stored);
+		return v->kind == RV_BLOB ? -1 : rerr_set(err, ERR_DATATYPE_MISMATCH, "value is not a vector");
+	}
+	size_t dims = n / 4;
+	buf_put_be32(b, (uint32_t)(4 + n));
+	buf_put_be16(b, (uint16_t)dims);
+	buf_put_be16(b, 0);
+	for (size_t i = 0; i < dims; i++) /* stored little-endian */
+		buf_put_be32(b, (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 | (uint32_t)p[4 * i + 2] << 16 |
+					(uint32_t)p[4 * i + 3] << 24);
+	buf_free(&stored);
+	return 0;
+}
+
+static int pg_put_binary_value(struct buf *b, enum rtype t, const struct rvalue *v, struct rerr *err);
+
+/*
+ * An array in binary: int32 dimensions (0 or 1), int32 has-nulls, int32
+ * element OID, for the one dimension int32 size and lower bound 1, then each
+ * element as int32 length (-1 for NULL) and its binary form.
+ */
+static int pg_put_binary_array(struct buf *b, enum rtype elem, const struct rvalue *v, struct rerr *err)
+{
+	struct array_text a;
+	if (v->kind != RV_TEXT || array_text_parse((const char *)v->p, v->n, &a) < 0) {
+		if (v->kind == RV_TEXT)
+			array_text_free(&a);
+		return rerr_set(err, ERR_INVALID_TEXT_REPRESENTATION, "malformed array literal");
+	}
+	int nulls = 0;
+	for (int i = 0; i < a.n; i++)
+		nulls |= a.v[i].null;
+	size_t at = b->len;
+	buf_put_be32(b, 0);
+	buf_put_be32(b, a.n ? 1 : 0);
+	buf_put_be32(b, (uint32_t)nulls);
+	buf_put_be32(b, pg_type_oid(elem));
+	if (a.n) {
+		buf_put_be32(b, (uint32_t)a.n);
+		buf_put_be32(b, 1);
+	}
+	for (int i = 0; i < a.n; i++) {
+		const struct array_elem *e = &a.v[i];
+		struct rvalue ev = {.kind = RV_TEXT, .p = (const uint8_t *)e->p, .n = e->n};
+		if (e->null)
+			ev.kind = RV_NULL;
+		else if (elem == RT_BOOL) /* stored 0/1, written t/f */
+			ev = (struct rvalue){.kind = RV_INT, .i = e->n && strchr("1tTyY", e->p[0]) != NULL};
+		if (ev.kind == RV_NULL) {
+			buf_put_be32(b, 0xffffffffu);
+		} else if (pg_put_binary_value(b, elem, &ev, err) < 0) {
+			array_text_free(&a);
+			return -1;
+		}
+	}
+	array_text_free(&a);
+	buf_patch_be32(b, at, (uint32_t)(b->len - at - 4));
+	return 0;
 }
 
 static int pg_put_binary_value(struct buf *b, enum rtype t, const struct rvalue *v, struct rerr *err)
@@ -171,6 +263,17 @@ static int pg_put_binary_value(struct buf *b, enum rtype t, const struct rvalue 
 		buf_put_be32(b, 8);
 		pg_put_be64(b, (uint64_t)pg_value_as_int(v));
 		return 0;
+	case RT_OID:
+		buf_put_be32(b, 4);
+		buf_put_be32(b, (uint32_t)pg_value_as_int(v));
+		return 0;
+	case RT_CHAR1: /* one byte; the empty text is the zero byte */
+		buf_put_be32(b, 1);
+		buf_put_u8(b, (v->kind == RV_TEXT || v->kind == RV_BLOB) && v->n ? v->p[0]
+			      : v->kind == RV_INT ? (uint8_t)v->i : 0);
+		return 0;
+	case RT_VECTOR:
+		return pg_put_binary_vector(b, v, err);
 	case RT_FLOAT4:
 		buf_put_be32(b, 4);
 		buf_put_be32(b, f32_bits((float)pg_value_as_float(v)));
@@ -257,11 +360,13 @@ int pg_put_data_row(struct buf *b, int n, const enum rtype *types, const struct 
 		if (vals[i].kind == RV_NULL) {
 			buf_put_be32(b, 0xffffffffu);
 		} else if ((int)types[i] & PG_ROW_ARRAY) {
-			if (pg_format_of(f, i) == 1) {
+			enum rtype elem = (enum rtype)((int)types[i] & ~PG_ROW_ARRAY);
+			if (pg_format_of(f, i) != 1) {
+				pg_put_array_text(b, elem, &vals[i]);
+			} else if (pg_put_binary_array(b, elem, &vals[i], err) < 0) {
 				b->len = at - 1;
-				return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "binary output format for arrays is not supported yet");
+				return -1;
 			}
-			pg_put_array_text(b, (enum rtype)((int)types[i] & ~PG_ROW_ARRAY), &vals[i]);
 		} else if (pg_format_of(f, i) == 1) {
 			if (pg_put_binary_value(b, types[i], &vals[i], err) < 0) {
 				b->len = at - 1; /* drop the half-built message */
@@ -287,12 +392,13 @@ static int pg_decode_text_param(struct arena *a, uint32_t oid, const uint8_t *p,
 	char *s = arena_strndup(a, (const char *)p, (size_t)len);
 	char *end;
 	switch (oid) {
-	case 20: case 21: case 23: /* int8, int2, int4 */
+	case 20: case 21: case 23: case 26: /* int8, int2, int4, oid */
 		errno = 0;
 		out->kind = RV_INT;
 		out->i = strtoll(s, &end, 10);
 		if (errno || end == s || *end)
-			return pg_bad_input(err, oid == 20 ? "bigint" : oid == 21 ? "smallint" : "integer", p, len);
+			return pg_bad_input(err, oid == 20 ? "bigint" : oid == 21 ? "smallint" : oid == 26 ? "oid" : "integer",
+					    p, len);
 		return 0;
 	case 700: case 701:
 		out->kind = RV_FLOAT;
@@ -360,6 +466,19 @@ static int pg_decode_binary_param(struct arena *a, uint32_t oid, const uint8_t *
 		out->kind = RV_INT;
 		out->i = (int32_t)rd_be32(p);
 		return 0;
+	case 26:
+		if (len != 4)
+			break;
+		out->kind = RV_INT;
+		out->i = rd_be32(p);
+		return 0;
+	case 18: /* "char": the byte as a one-character text */
+		if (len != 1)
+			break;
+		out->kind = RV_TEXT;
+		out->p = arena_memdup(a, p, p[0] ? 1 : 0);
+		out->n = p[0] ? 1 : 0;
+		return 0;
 	case 20:
 		if (len != 8)
 			break;
@@ -400,10 +519,7 @@ static int pg_decode_binary_param(struct arena *a, uint32_t oid, const uint8_t *
 		out->p = arena_memdup(a, text, out->n);
 		return 0;
 	}
-	case 1005: case 1007: case 1016: case 1028: case 1009: case 1015: case 1000: /* one-dimensional arrays */
-		if (pg_array_binary_to_text(a, p, (size_t)len, out) < 0)
-			break;
-		return 0;
+
 	case CATALOG_PG_VECTOR_OID: { /* pgvector's binary form -> the stored little-endian float32s */
 		if (len < 4)
 			break;
@@ -424,6 +540,11 @@ static int pg_decode_binary_param(struct arena *a, uint32_t oid, const uint8_t *
 		return 0;
 	}
 	default:
+		if (pg_oid_is_array(oid)) { /* one-dimensional arrays */
+			if (pg_array_binary_to_text(a, p, (size_t)len, out, err) < 0)
+				break;
+			return 0;
+		}
 		return rerr_set(err, ERR_FEATURE_NOT_SUPPORTED, "binary input format for type OID %u is not supported yet", oid);
 	}
 	return rerr_set(err, ERR_PROTOCOL_VIOLATION, "incorrect binary data format in bind parameter");

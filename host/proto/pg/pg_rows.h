@@ -31,8 +31,8 @@ static inline int pg_format_of(const struct pg_formats *f, int i)
 
 /*
  * The type a DataRow column is encoded by: the column's own, or for an array
- * column PG_ROW_ARRAY | element type (text form '{...}', booleans as t/f; no
- * binary form yet).
+ * column PG_ROW_ARRAY | element type (text form '{...}' with booleans as t/f,
+ * or the binary array form with each element in its type's binary form).
  */
 #define PG_ROW_ARRAY 0x100
 static inline enum rtype pg_row_type(const struct column_desc *c)
@@ -41,7 +41,7 @@ static inline enum rtype pg_row_type(const struct column_desc *c)
 }
 
 void pg_put_row_description(struct buf *b, int n, const struct column_desc *cols, const struct pg_formats *f);
-/* 0, or -1 with err when a column's type has no binary form yet. */
+/* 0, or -1 with err when a value cannot take its column's binary form (a malformed array or vector). */
 int pg_put_data_row(struct buf *b, int n, const enum rtype *types, const struct rvalue *vals,
 		    const struct pg_formats *f, struct rerr *err);
 /* `p`/`len` borrowed from the message; NULL p means SQL NULL.  Text is copied into `a`. */

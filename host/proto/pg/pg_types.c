@@ -2,14 +2,14 @@
  * pg_types.c — PostgreSQL OIDs and text output for canonical types.
  *
  * The OIDs are PostgreSQL's built-in pg_type OIDs (stable across versions).
- * VECTOR has no built-in OID (pgvector assigns one at CREATE EXTENSION).  The
- * catalog publishes `vector` as 16385 (engine/catalog_pg.h) and a parameter
- * declared with that OID is decoded in pgvector's binary form, but columns
- * still go out as text (25) in pgvector's text form: asyncpg introspects any
- * OID it does not know with a query over binary arrays, not served yet.
+ * VECTOR has no built-in OID (pgvector assigns one at CREATE EXTENSION): the
+ * catalog publishes `vector` as CATALOG_PG_VECTOR_OID with its array type
+ * one above, and columns and parameters carry that OID, in pgvector's text
+ * form ('[1,2,3]') or its binary form (proto/pg/pg_rows.c).
  */
 #include "proto/pg/pg_types.h"
 
+#include "engine/catalog_pg.h"
 #include "engine/vector.h"
 
 #include <inttypes.h>
@@ -27,7 +27,8 @@ static const struct {
 	[RT_VARCHAR] = {1043, -1},  [RT_CHAR] = {1042, -1},     [RT_BYTEA] = {17, -1},
 	[RT_DATE] = {1082, 4},      [RT_TIME] = {1083, 8},      [RT_TIMESTAMP] = {1114, 8},
 	[RT_TIMESTAMPTZ] = {1184, 8}, [RT_INTERVAL] = {1186, 16}, [RT_JSON] = {114, -1},
-	[RT_UUID] = {2950, 16},     [RT_VECTOR] = {25, -1}, /* text until asyncpg can introspect 16385 (see below) */
+	[RT_UUID] = {2950, 16},     [RT_VECTOR] = {CATALOG_PG_VECTOR_OID, -1},
+	[RT_OID] = {26, 4},         [RT_CHAR1] = {18, 1},
 };
 
 uint32_t pg_type_oid(enum rtype t)
@@ -43,10 +44,19 @@ uint32_t pg_array_oid(enum rtype t)
 		[RT_BOOL] = 1000, [RT_INT2] = 1005, [RT_INT4] = 1007, [RT_INT8] = 1016, [RT_FLOAT4] = 1021,
 		[RT_FLOAT8] = 1022, [RT_NUMERIC] = 1231, [RT_TEXT] = 1009, [RT_VARCHAR] = 1015, [RT_CHAR] = 1014,
 		[RT_BYTEA] = 1001, [RT_DATE] = 1182, [RT_TIME] = 1183, [RT_TIMESTAMP] = 1115, [RT_TIMESTAMPTZ] = 1185,
-		[RT_INTERVAL] = 1187, [RT_JSON] = 199, [RT_UUID] = 2951,
+		[RT_INTERVAL] = 1187, [RT_JSON] = 199, [RT_UUID] = 2951, [RT_OID] = 1028, [RT_CHAR1] = 1002,
+		[RT_VECTOR] = CATALOG_PG_VECTOR_OID + 1,
 	};
 	uint32_t oid = (unsigned)t < sizeof(arrays) / sizeof(arrays[0]) ? arrays[t] : 0;
 	return oid ? oid : 1009;
+}
+
+int pg_oid_is_array(uint32_t oid)
+{
+	for (int t = RT_BOOL; t <= RT_CHAR1; t++)
+		if (pg_array_oid((enum rtype)t) == oid)
+			return 1;
+	return 0;
 }
 
 int16_t pg_type_len(enum rtype t)
@@ -55,7 +65,7 @@ int16_t pg_type_len(enum rtype t)
 }
 
 /* Shortest text that reads back as the same double, as PostgreSQL 12+ prints (extra_float_digits=1). */
-static int pg_format_float(char *out, size_t cap, double f, int is_float4)
+int pg_format_float(char *out, size_t cap, double f, int is_float4)
 {
 	if (isnan(f))
 		return snprintf(out, cap, "NaN");

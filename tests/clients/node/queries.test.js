@@ -143,3 +143,17 @@ test('long text and text with quotes and backslashes survive', async () => {
   assert.equal(r.rows[0].odd, odd);
   assert.equal(r.rows[0].n, 200000);
 });
+
+test('array columns and array parameters come back as JavaScript arrays', async () => {
+  await client.query('CREATE TABLE arr_node (id integer PRIMARY KEY, ints integer[], tags text[])');
+  await client.query('INSERT INTO arr_node VALUES ($1, $2, $3)', [1, [1, null, 3], ['a', 'b c', '', 'x"y']]);
+  await client.query("INSERT INTO arr_node VALUES (2, '{}', ARRAY['z'])");
+  const res = await client.query('SELECT ints, tags FROM arr_node ORDER BY id');
+  assert.deepEqual(res.rows, [
+    { ints: [1, null, 3], tags: ['a', 'b c', '', 'x"y'] },
+    { ints: [], tags: ['z'] },
+  ]);
+  assert.deepEqual(res.fields.map((f) => f.dataTypeID), [1007, 1009]); // int4[], text[]
+  const hit = await client.query('SELECT id FROM arr_node WHERE $1 = ANY(tags)', ['b c']);
+  assert.deepEqual(hit.rows, [{ id: 1 }]);
+});

@@ -131,10 +131,11 @@ def test_information_schema_key_column_usage(schema):
 
 def test_catalog_result_columns_have_postgres_types(schema):
     cur = schema.cursor()
-    cur.execute("select oid, relname, relhasindex, relnatts from pg_class where relname = 'cat_parent'")
-    assert [d.type_code for d in cur.description] == [20, 25, 16, 21]
-    oid, name, hasindex, natts = cur.fetchone()
-    assert isinstance(oid, int) and oid >= 16384 and hasindex is True and natts == 4
+    cur.execute("select oid, relname, relhasindex, relnatts, relkind from pg_class where relname = 'cat_parent'")
+    # oid is PostgreSQL's oid (26) and relkind its one-byte "char" (18); relname stays text, not name (19)
+    assert [d.type_code for d in cur.description] == [26, 25, 16, 21, 18]
+    oid, name, hasindex, natts, kind = cur.fetchone()
+    assert isinstance(oid, int) and oid >= 16384 and hasindex is True and natts == 4 and kind == "r"
 
 
 def test_relation_oids_are_stable_across_connections(server, schema):

@@ -159,6 +159,13 @@ def test_asyncpg_cursor_over_100k_rows(lean_server):
                 assert [r[0] for r in await cur.fetch(3)] == [1, 2, 3]
                 assert [r[0] for r in await cur.fetch(4)] == [4, 5, 6, 7]
                 assert [r[0] for r in await cur.fetch(10)] == [8, 9, 10]
+            async with conn.transaction():  # forward() is a MOVE on the protocol-level portal
+                cur = await conn.cursor("select i from generate_series(1, 100) s(i)")
+                assert [r[0] for r in await cur.fetch(2)] == [1, 2]
+                assert await cur.forward(10) == 10
+                assert await cur.fetchrow() == (13,)
+                assert await cur.forward(1000) == 87
+                assert await cur.fetch(5) == []
         finally:
             await conn.close()
     asyncio.run(body())

@@ -1,28 +1,12 @@
-"""pgvector's Python helpers (pgvector.psycopg2, pgvector.psycopg) against rosettad.
+"""pgvector's Python helpers (pgvector.psycopg2, pgvector.psycopg, pgvector.asyncpg) against rosettad.
 
-register_vector looks `vector` (and `_vector`, `bit`) up in pg_type; numpy arrays
-then go in through its adapters and nearest-neighbour queries take them as
-parameters.  Columns still come back as text in pgvector's form ('[1,2,3]'):
-rosettad sends VECTOR columns with the text OID until asyncpg can introspect
-16385 (its introspection query binds and returns binary arrays), so the
-helpers' result codecs are not exercised yet.
-
-pgvector.asyncpg does not work yet (test_asyncpg_register_vector, a strict xfail).
-Two things the canonical type system cannot express stand in the way:
-  - asyncpg's set_type_codec reads pg_type.typtype and takes the type as a scalar
-    only when the value is bytes (b'b'), i.e. when typtype is PostgreSQL's one-byte
-    "char" type (OID 18, which asyncpg decodes as bytes).  Our catalog columns are
-    typed from their declarations through engine/types.c, which has no "char"
-    (typtype goes out as text, 25, and decodes to str 'b'): InterfaceError "neither
-    a scalar type nor a composite type".
-  - Once a column carries OID 16385, asyncpg introspects it with INTRO_LOOKUP_TYPES,
-    whose parameter is `$1::oid[]`.  sql/parser.c maps oid to int8, so the parameter
-    is described as int8[] (1016); asyncpg has core codecs only for oid[] (1028) and
-    text[] among arrays, so it introspects 1016 with the same query, recursively
-    (RecursionError).  Any asyncpg statement with an int8[] parameter or column hits
-    this today, vectors or not.
-Both need new canonical types (oid -> 26 / oid[] 1028, "char" -> 18) in
-engine/types.h, sql/parser.c and engine/types.c, mapped in proto/pg/pg_types.c.
+register_vector looks `vector` (and `_vector`, `bit`) up in pg_type, typed as
+PostgreSQL types them (oid, the one-byte "char" for typtype); VECTOR columns
+and parameters carry the catalog's OID for vector, so the helpers' adapters
+turn numpy arrays into parameters and columns back into numpy arrays, in
+pgvector's text form or, for asyncpg and psycopg's binary parameters, its
+binary form.  asyncpg introspects every OID it has no codec for with a query
+over oid[] and "char" columns, which is what makes the asyncpg helper work.
 """
 import asyncio
 
@@ -30,7 +14,6 @@ import asyncpg
 import numpy as np
 import psycopg
 import psycopg2
-import pytest
 from pgvector.asyncpg import register_vector as register_asyncpg
 from pgvector.psycopg import register_vector as register_psycopg
 from pgvector.psycopg2 import register_vector as register_psycopg2
@@ -42,9 +25,8 @@ EXPECT = [int(i) + 1 for i in np.argsort(np.linalg.norm(ITEMS - QUERY, axis=1), 
 
 
 def as_array(v):
-    """A VECTOR column's value: pgvector's text form today, its Vector class once typed."""
-    if isinstance(v, str):
-        return np.array([float(x) for x in v.strip("[]").split(",")], dtype=np.float32)
+    """A VECTOR column's value through a registered helper: a numpy array, never pgvector's text."""
+    assert not isinstance(v, str), f"the helper's loader was not used: {v!r}"
     return v.to_numpy() if hasattr(v, "to_numpy") else np.asarray(v)
 
 
@@ -88,8 +70,6 @@ def test_psycopg3_register_vector(server):
             assert [r[0] for r in cur.fetchall()] == EXPECT
 
 
-@pytest.mark.xfail(strict=True, raises=(asyncpg.InterfaceError, RecursionError),
-                   reason="typtype is not the \"char\" type and oid[] is described as int8[] (see the module doc)")
 def test_asyncpg_register_vector(server):
     make_table(server, "pgv_apg")
 
@@ -109,8 +89,6 @@ def test_asyncpg_register_vector(server):
     asyncio.run(body())
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError,
-                   reason="oid[] is described as int8[], which asyncpg introspects recursively (see the module doc)")
 def test_asyncpg_int8_array_parameter(server):
     async def body():
         conn = await asyncpg.connect(host="127.0.0.1", port=server.pg_port, user="demo", password="demo",

@@ -280,6 +280,32 @@ class PgJdbcTest {
     }
 
     @Test
+    void arrayColumnsThroughSetArrayAndGetArray() throws Exception {
+        try (Connection c = server.connect()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE arr_jdbc (id integer PRIMARY KEY, ints integer[], tags text[])");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO arr_jdbc VALUES (?, ?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setArray(2, c.createArrayOf("integer", new Integer[] {1, null, 3}));
+                ps.setArray(3, c.createArrayOf("text", new String[] {"a", "b c", ""}));
+                assertEquals(1, ps.executeUpdate());
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT ints, tags FROM arr_jdbc WHERE ? = ANY(ints)")) {
+                ps.setInt(1, 3);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals("_int4", rs.getMetaData().getColumnTypeName(1));
+                    assertEquals(Types.ARRAY, rs.getMetaData().getColumnType(1));
+                    assertArrayEquals(new Integer[] {1, null, 3}, (Integer[]) rs.getArray(1).getArray());
+                    assertArrayEquals(new String[] {"a", "b c", ""}, (String[]) rs.getArray(2).getArray());
+                    assertFalse(rs.next());
+                }
+            }
+        }
+    }
+
+    @Test
     void resultSetMetaDataColumnTypes() throws Exception {
         try (Connection c = server.connect()) {
             try (Statement s = c.createStatement()) {
