@@ -870,7 +870,8 @@ static void pg_copy_tuple(struct pg_copy *cp)
 /* Consume every complete record (text, CSV) or item (binary) in cp->line. */
 static void pg_copy_drain(struct pg_copy *cp, int final)
 {
-	char *s = (char *)cp->line.data + cp->line.rpos;
+	static char none[1]; /* nothing buffered yet: line.data is NULL, and NULL + 0 is undefined */
+	char *s = cp->line.data ? (char *)cp->line.data + cp->line.rpos : none;
 	size_t n = buf_unread(&cp->line), start = 0;
 	if (cp->binary) {
 		while (!cp->failed && start < n) {
