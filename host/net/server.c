@@ -70,6 +70,8 @@ struct sconn {
 	struct loop_io io;
 	struct server_loop *sl;
 	struct sconn *prev, *next;
+	struct sconn *pend_prev, *pend_next; /* on sl->pending until authenticated */
+	int pending;
 	struct buf wire;   /* bytes for the socket */
 	int routed;        /* a handler was chosen and opened */
 	int tls_routing;   /* TLS started by the router: route again once the handshake is done */
@@ -96,6 +98,7 @@ struct server_loop {
 	struct server_listener listeners[LISTEN__COUNT];
 	int nlisteners;
 	struct sconn *conns;
+	struct sconn *pending; /* connections not yet authenticated: the ones the tick's timers watch */
 	struct executor_mailbox mailbox; /* jobs finished by workers */
 	struct loop_io mailbox_io;
 	int nbusy;
@@ -123,6 +126,31 @@ static int64_t server_now_ms(void)
 
 /* ---- connections ------------------------------------------------------ */
 
+/* The pending list: connections still authenticating, which the tick watches for timeouts. */
+static void sconn_pending_add(struct sconn *s)
+{
+	struct server_loop *sl = s->sl;
+	s->pend_prev = NULL;
+	s->pend_next = sl->pending;
+	if (sl->pending)
+		sl->pending->pend_prev = s;
+	sl->pending = s;
+	s->pending = 1;
+}
+
+static void sconn_pending_del(struct sconn *s)
+{
+	if (!s->pending)
+		return;
+	if (s->pend_prev)
+		s->pend_prev->pend_next = s->pend_next;
+	else
+		s->sl->pending = s->pend_next;
+	if (s->pend_next)
+		s->pend_next->pend_prev = s->pend_prev;
+	s->pending = 0;
+}
+
 static void sconn_destroy(struct sconn *s, const char *why)
 {
 	struct server_loop *sl = s->sl;
@@ -147,6 +175,7 @@ static void sconn_destroy(struct sconn *s, const char *why)
 		sl->conns = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
+	sconn_pending_del(s);
 	free(s);
 	atomic_fetch_sub(&server_nconns, 1);
 }
@@ -609,6 +638,7 @@ static void server_on_accept(struct loop *l, struct loop_io *io, unsigned ev)
 		if (sl->conns)
 			sl->conns->prev = s;
 		sl->conns = s;
+		sconn_pending_add(s);
 		log_debug("conn_open", "conn=%llu peer=%s listener=%s", (unsigned long long)s->c.id, s->c.peer,
 			  listener_names[ls->kind]);
 		if (ls->kind == LISTEN_MYSQL)
@@ -616,29 +646,39 @@ static void server_on_accept(struct loop *l, struct loop_io *io, unsigned ev)
 	}
 }
 
-/* Timers, once per tick: unified-port silence, authentication and idle timeouts.  O(connections). */
+/*
+ * Timers, once per tick: unified-port silence and the authentication timeout
+ * over the connections still authenticating (each leaves that list at its
+ * first tick after logging in), and the idle timeout, when one is set, over
+ * all of them.  A tick therefore costs O(connections logging in), not
+ * O(connections): ten thousand idle sessions cost it nothing.
+ */
 static void server_tick(struct server_loop *sl)
 {
 	const struct config *cfg = sl->env->cfg;
 	int64_t now = server_now_ms();
-	struct sconn *s = sl->conns;
-	while (s) {
-		struct sconn *next = s->next;
-		if (s->busy) {
-			s = next;
+	for (struct sconn *s = sl->pending, *next; s; s = next) {
+		next = s->pend_next;
+		if (s->c.authenticated) {
+			sconn_pending_del(s);
+		} else if (s->busy) {
 			continue;
-		}
-		if (!s->routed && !s->c.tls && buf_unread(&s->c.in) == 0 &&
-		    now - s->created_ms >= cfg->unified_silence_ms && s->c.via == LISTEN_UNIFIED) {
+		} else if (!s->routed && !s->c.tls && buf_unread(&s->c.in) == 0 &&
+			   now - s->created_ms >= cfg->unified_silence_ms && s->c.via == LISTEN_UNIFIED) {
 			sconn_process(s, 1);
-		} else if (!s->c.authenticated && now - s->created_ms >= (int64_t)cfg->auth_timeout_s * 1000) {
+		} else if (now - s->created_ms >= (int64_t)cfg->auth_timeout_s * 1000) {
 			log_info("auth_timeout", "conn=%llu peer=%s", (unsigned long long)s->c.id, s->c.peer);
 			sconn_destroy(s, "auth-timeout");
-		} else if (cfg->idle_timeout_s && now - s->active_ms >= (int64_t)cfg->idle_timeout_s * 1000) {
+		}
+	}
+	if (!cfg->idle_timeout_s)
+		return;
+	for (struct sconn *s = sl->conns, *next; s; s = next) {
+		next = s->next;
+		if (!s->busy && now - s->active_ms >= (int64_t)cfg->idle_timeout_s * 1000) {
 			log_info("idle_timeout", "conn=%llu peer=%s", (unsigned long long)s->c.id, s->c.peer);
 			sconn_destroy(s, "idle-timeout");
 		}
-		s = next;
 	}
 }
 

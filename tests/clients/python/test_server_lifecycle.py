@@ -98,3 +98,24 @@ def test_unified_port_silence_means_mysql(server):
     cur.execute("select 'mysql via unified'")
     assert cur.fetchone() == ("mysql via unified",)
     conn.close()
+
+
+def test_auth_and_idle_timeouts_close_only_their_connections(fresh_server):
+    """The tick watches logging-in connections for --auth-timeout and, when set, every
+    connection for --idle-timeout: a silent socket is closed, so is an idle session, and a
+    session that keeps working is not."""
+    fresh_server.extra += ["--auth-timeout", "1", "--idle-timeout", "4"]
+    srv = fresh_server.start()
+    busy = psycopg2.connect(srv.dsn())
+    idle = [psycopg2.connect(srv.dsn()) for _ in range(20)]  # logged in: off the tick's pending list
+    silent = socket.create_connection(("127.0.0.1", srv.ports["pg"]), timeout=30)
+    assert silent.recv(1) == b""  # closed by the server without a word from us
+    deadline = time.time() + 8
+    while time.time() < deadline:  # the working session stays open past the idle timeout
+        busy.cursor().execute("select 1")
+        time.sleep(0.5)
+    for conn in idle:
+        with pytest.raises(psycopg2.OperationalError):
+            conn.cursor().execute("select 1")
+    busy.cursor().execute("select 1")
+    busy.close()
