@@ -52,7 +52,7 @@ static int mysql_sink_columns(void *ctx, int n, const struct column_desc *cols)
 		return -1;
 	rs->ncols = n;
 	for (int i = 0; i < n; i++)
-		rs->types[i] = cols[i].type;
+		rs->types[i] = mysql_column_rtype(&cols[i]);
 	mysql_put_columns(&rs->c->out, rs->mc, n, cols);
 	return 0;
 }

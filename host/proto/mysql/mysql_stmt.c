@@ -269,7 +269,7 @@ static int mysql_stmt_row(void *ctx, int n, const struct rvalue *vals)
 			mysql_binary_row_null(b, bitmap, i);
 			continue;
 		}
-		enum rtype t = i < x->ncols ? x->cols[i].type : RT_UNKNOWN;
+		enum rtype t = i < x->ncols ? mysql_column_rtype(&x->cols[i]) : RT_UNKNOWN;
 		int32_t typmod = i < x->ncols ? x->cols[i].typmod : -1;
 		mysql_put_binary_value(b, t, typmod, &vals[i]);
 	}

@@ -136,7 +136,7 @@ void mysql_type_of(enum rtype t, int32_t typmod, struct mysql_coltype *out)
 void mysql_put_column_def(struct buf *out, uint8_t *seq, const struct column_desc *col, const char *schema)
 {
 	struct mysql_coltype ct;
-	mysql_type_of(col->type, col->typmod, &ct);
+	mysql_type_of(mysql_column_rtype(col), col->array ? -1 : col->typmod, &ct);
 	const char *table = col->table ? col->table : "";
 	const char *name = col->name ? col->name : "";
 	size_t nlen = strnlen(name, MYSQL_NAME_MAX); /* an expression's text names its column: bound it */

@@ -50,6 +50,11 @@ struct mysql_coltype {
 };
 
 void mysql_type_of(enum rtype t, int32_t typmod, struct mysql_coltype *out);
+/* The type a column is sent as: its own, or text for a PostgreSQL array ('{1,2}'), which MySQL has no type for. */
+static inline enum rtype mysql_column_rtype(const struct column_desc *c)
+{
+	return c->array ? RT_TEXT : c->type;
+}
 /* `schema` is the current database (may be ""). */
 void mysql_put_column_def(struct buf *out, uint8_t *seq, const struct column_desc *col, const char *schema);
 void mysql_put_text_value(struct buf *b, enum rtype t, const struct rvalue *v);

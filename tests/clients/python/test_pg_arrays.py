@@ -138,3 +138,33 @@ def test_psql_shows_array_columns_as_postgres_does(server):
     assert r.returncode == 0, r.stderr
     assert "ints|integer[]" in r.stdout and "texts|text[]" in r.stdout and "big|bigint[]" in r.stdout
     assert r.stdout.rstrip().endswith('{1,NULL}|{a,"b c",""}')
+
+
+def test_mysql_clients_read_a_postgres_array_column_as_text(server):
+    """MySQL has no array type: a column created as integer[] through PostgreSQL reads back as
+    PostgreSQL's text form, through PyMySQL (text protocol) and mysql-connector's prepared
+    cursor (binary protocol)."""
+    import pymysql
+    make_table(server, "arr_my")
+    with psycopg2.connect(dsn(server)) as conn, conn.cursor() as cur:
+        cur.execute("insert into arr_my (id, ints, texts) values (1, %s, %s)", ([1, None, 3], ["a", "b c"]))
+    conn.close()
+    my = pymysql.connect(host="127.0.0.1", port=server.mysql_port, user="demo", password="demo",
+                         database="demo", ssl={"ssl": {}})
+    try:
+        with my.cursor() as cur:
+            cur.execute("select ints, texts from arr_my where id = 1")
+            assert cur.fetchone() == ("{1,NULL,3}", '{a,"b c"}')
+            assert [d[1] for d in cur.description] == [pymysql.constants.FIELD_TYPE.BLOB] * 2
+    finally:
+        my.close()
+    import mysql.connector
+    mc = mysql.connector.connect(host="127.0.0.1", port=server.mysql_port, user="demo", password="demo",
+                                 database="demo", use_pure=True)
+    try:
+        cur = mc.cursor(prepared=True)  # COM_STMT_EXECUTE: the binary protocol
+        cur.execute("select ints, texts from arr_my where id = ?", (1,))
+        assert [bytes(v).decode() if isinstance(v, (bytes, bytearray)) else v for v in cur.fetchone()] == \
+            ["{1,NULL,3}", '{a,"b c"}']
+    finally:
+        mc.close()
