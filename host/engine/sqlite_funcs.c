@@ -1477,5 +1477,6 @@ int sqlite_funcs_register(sqlite3 *db)
 		if (rc != SQLITE_OK)
 			return rc;
 	}
-	return sqlite_array_register(db);
+	int rc = sqlite_mysql_register(db);
+	return rc != SQLITE_OK ? rc : sqlite_array_register(db);
 }

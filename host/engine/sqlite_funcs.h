@@ -57,5 +57,7 @@
 int sqlite_funcs_register(sqlite3 *db);
 /* PostgreSQL arrays (engine/sqlite_array.c); called by sqlite_funcs_register. */
 int sqlite_array_register(sqlite3 *db);
+/* engine/sqlite_mysql.c: MySQL's functions that differ from SQLite's namesakes (HEX). */
+int sqlite_mysql_register(sqlite3 *db);
 
 #endif

@@ -39,6 +39,7 @@ static const struct sql_func_map mysql_funcs[] = {
 	{"rpad", FN_RENAME, "rosetta_mysql_rpad", 0},
 	{"schema", FN_RENAME, "database", 0},
 	{"version", FN_RENAME, "rosetta_mysql_version", 0},
+	{"hex", FN_RENAME, "rosetta_mysql_hex", 0},
 	{NULL, FN_RENAME, NULL, 0},
 };
 

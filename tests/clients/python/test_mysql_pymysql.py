@@ -282,3 +282,14 @@ def test_kill_query_interrupts_a_running_statement(server):
     assert cur.fetchone() == (3,)
     killer.close()
     victim.close()
+
+
+def test_hex_follows_mysql_not_sqlite(server):
+    """HEX of NULL is NULL, of a number its 64-bit value in hexadecimal, of a string its bytes."""
+    conn = connect(server)
+    with conn.cursor() as cur:
+        cur.execute("select hex(null), hex(255), hex(-1), hex('abc'), hex(x'00ff')")
+        assert cur.fetchone() == (None, "FF", "FFFFFFFFFFFFFFFF", "616263", "00FF")
+        cur.execute("select hex(%s)", ("é",))
+        assert cur.fetchone() == ("C3A9",)
+    conn.close()
