@@ -9,29 +9,21 @@
 
 #include "engine/session.h"
 #include "engine/store.h"
+#include "unit_store.h"
 #include "sql/split.h"
 
-static char dir[64];
+static char dir[UNIT_STORE_DIR_MAX];
 static struct store *store;
 
 static int setup(void)
 {
-	strcpy(dir, "/tmp/rosetta-session-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	struct rerr err;
-	store = store_open_sqlite(dir, &err);
-	if (!store || store_create_database(store, "demo", &err) < 0)
-		return -1;
-	return 0;
+	store = unit_store_open(dir, "session");
+	return store ? 0 : -1;
 }
 
 static int teardown(void)
 {
-	store_close(store);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_store_remove(store, dir);
 }
 
 struct collect {
