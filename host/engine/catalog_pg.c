@@ -2,17 +2,20 @@
  * catalog_pg.c — PostgreSQL's system catalogs over the store's schema (see
  * catalog_pg.h).
  *
- * Each catalog is a row of catalog_pg_tables: its column declaration and the
+ * Each catalog is a row of cpg_tables: its column declaration and the
  * SELECT (over main.sqlite_master and pragma_table_info / pragma_index_list /
  * pragma_index_info / pragma_foreign_key_list) that fills it.  The module
- * "rosetta_catalog" turns a row into a read-only virtual table: xConnect
- * declares the columns, xFilter runs the SELECT on the same connection.
- * Virtual rather than plain views because a view's computed columns have no
- * declared type, and the binder needs one to describe results.
+ * "rosetta_catalog" (engine/catalog_vtab.c) turns a row into a read-only
+ * virtual table whose rows are computed once per statement.  Virtual rather
+ * than plain views because a view's computed columns have no declared type,
+ * and the binder needs one to describe results.
  *
- * Cost: every scan re-runs its SELECT (no index); a join with a catalog on
- * the inner side re-runs it per outer row.  Catalog queries come from CLIs
- * and ORMs on schemas of tens of tables, where this is milliseconds.
+ * Cost: a catalog's first scan in a statement is O(relations) pragma calls;
+ * later scans in the same statement (a join's inner side, a lookup function
+ * per row) read the kept rows.  The shared views below are plain views,
+ * recomputed where used, so the catalogs test membership in them with
+ * uncorrelated `IN (SELECT ...)`, which SQLite evaluates once, never with a
+ * correlated EXISTS per row.
  *
  * Three plain TEMP views hold what several catalogs share:
  *   rosetta_pg_rels  user tables and views
@@ -32,6 +35,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "engine/catalog_vtab.h"
 #include "engine/types.h"
 #include "proto/pg/pg_types.h"
 
@@ -142,22 +146,29 @@ static void cpg_format_type(sqlite3_context *ctx, int argc, sqlite3_value **argv
 	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
-/* The first column of `sql` with ?1 bound to argv[0], or NULL. */
+/*
+ * The first column of `sql` with ?1 bound to argv[0], or NULL.  The function's
+ * user data is the catalogs' state: the query is theirs (catalog_vtab.h), so it
+ * reads the statement's catalog rows instead of dropping them.
+ */
 static void cpg_lookup(sqlite3_context *ctx, const char *sql, sqlite3_value *key)
 {
 	sqlite3 *db = sqlite3_context_db_handle(ctx);
+	struct catalog_vtab_conn *cv = sqlite3_user_data(ctx);
 	sqlite3_stmt *st = NULL;
+	catalog_vtab_nested_begin(cv);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
-		return;
+	} else {
+		if (key)
+			sqlite3_bind_value(st, 1, key);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			sqlite3_result_value(ctx, sqlite3_column_value(st, 0));
+		else
+			sqlite3_result_null(ctx);
 	}
-	if (key)
-		sqlite3_bind_value(st, 1, key);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		sqlite3_result_value(ctx, sqlite3_column_value(st, 0));
-	else
-		sqlite3_result_null(ctx);
 	sqlite3_finalize(st);
+	catalog_vtab_nested_end(cv);
 }
 
 /* oid::regclass, ::regnamespace, ::regrole, ::regproc: the object's name (the deparser calls these). */
@@ -480,15 +491,9 @@ static const char cpg_shared_views[] =
 /* pragma_table_info row p of relation r is a SERIAL column: the store's INTEGER PRIMARY KEY AUTOINCREMENT. */
 #define CPG_IS_SERIAL "p.pk = 1 AND p.type = 'INTEGER' AND r.sql LIKE '%AUTOINCREMENT%' AND p.dflt_value IS NULL"
 
-struct cpg_table {
-	const char *name;
-	const char *decl; /* the column list of CREATE TABLE x(...) */
-	const char *sql;  /* one row per catalog row, columns in decl's order */
-};
-
-static const struct cpg_table cpg_tables[] = {
+static const struct catalog_vtab_def cpg_tables[] = {
 	{"pg_namespace", "oid oid, nspname text, nspowner oid, nspacl text",
-	 "VALUES (11,'pg_catalog',10,NULL),(2200,'public',10,NULL),(13000,'information_schema',10,NULL)"},
+	 "VALUES (11,'pg_catalog',10,NULL),(2200,'public',10,NULL),(13000,'information_schema',10,NULL)", 0},
 	{"pg_class",
 	 "oid oid, relname text, relnamespace oid, reltype oid, reloftype oid, relowner oid, relam oid,"
 	 " relfilenode oid, reltablespace oid, relpages int4, reltuples float4, relallvisible int4, reltoastrelid oid,"
@@ -497,14 +502,14 @@ static const struct cpg_table cpg_tables[] = {
 	 " relispopulated bool, relreplident char1, relispartition bool, relrewrite oid, relfrozenxid int8,"
 	 " relminmxid int8, relacl text, reloptions text, relpartbound text",
 	 "SELECT rosetta_pg_relid(name), name, 2200, 0, 0, 10, CASE type WHEN 'table' THEN 2 ELSE 0 END, 0, 0, 0, -1, 0, 0,"
-	 " EXISTS (SELECT 1 FROM temp.rosetta_pg_idx WHERE tbl = r.name), 0, 'p', CASE type WHEN 'table' THEN 'r' ELSE 'v' END,"
+	 " r.name IN (SELECT tbl FROM temp.rosetta_pg_idx), 0, 'p', CASE type WHEN 'table' THEN 'r' ELSE 'v' END,"
 	 " (SELECT count(*) FROM pragma_table_info(r.name)), 0, 0,"
-	 " EXISTS (SELECT 1 FROM temp.rosetta_pg_fk0 WHERE tbl = r.name OR reftbl = r.name)," /* psql's \d lists keys then */
+	 " r.name IN (SELECT tbl FROM temp.rosetta_pg_fk0 UNION SELECT reftbl FROM temp.rosetta_pg_fk0)," /* psql's \d lists keys then */
 	 " 0, 0, 0, 1, 'd', 0, 0, 0, 0, NULL, NULL, NULL"
 	 " FROM temp.rosetta_pg_rels r"
 	 " UNION ALL SELECT rosetta_pg_relid(relname), relname, 2200, 0, 0, 10, 403, 0, 0, 0, -1, 0, 0, 0, 0, 'p', 'i',"
 	 " length(attnums) - length(replace(attnums, ' ', '')) + 1, 0, 0, 0, 0, 0, 0, 1, 'n', 0, 0, 0, 0, NULL, NULL, NULL"
-	 " FROM temp.rosetta_pg_idx"},
+	 " FROM temp.rosetta_pg_idx", 0},
 	{"pg_attribute",
 	 "attrelid oid, attname text, atttypid oid, attstattarget int4, attlen int2, attnum int2, attndims int4,"
 	 " attcacheoff int4, atttypmod int4, attbyval bool, attalign char1, attstorage char1, attcompression char1,"
@@ -514,7 +519,7 @@ static const struct cpg_table cpg_tables[] = {
 	 "SELECT rosetta_pg_relid(r.name), p.name, rosetta_pg_typoid(p.type), -1, rosetta_pg_typlen(p.type), p.cid + 1, 0,"
 	 " -1, rosetta_pg_typmod(p.type), 0, 'i', 'p', '', p.\"notnull\" OR p.pk > 0,"
 	 " p.dflt_value IS NOT NULL OR (" CPG_IS_SERIAL "), 0, '', '',"
-	 " 0, 1, 0, 0, NULL, NULL, NULL, NULL FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p"},
+	 " 0, 1, 0, 0, NULL, NULL, NULL, NULL FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p", 0},
 	{"pg_attrdef", "oid oid, adrelid oid, adnum int2, adbin text",
 	 "SELECT rosetta_pg_relid('d:' || r.name || ':' || p.name), rosetta_pg_relid(r.name), p.cid + 1,"
 	 " CASE WHEN p.dflt_value LIKE '(%)' THEN substr(p.dflt_value, 2, length(p.dflt_value) - 2) ELSE p.dflt_value END"
@@ -522,7 +527,7 @@ static const struct cpg_table cpg_tables[] = {
 	 /* a SERIAL column (the store's AUTOINCREMENT rowid) reads as PostgreSQL's sequence default */
 	 " UNION ALL SELECT rosetta_pg_relid('d:' || r.name || ':' || p.name), rosetta_pg_relid(r.name), p.cid + 1,"
 	 " 'nextval(''' || r.name || '_' || p.name || '_seq''::regclass)'"
-	 " FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p WHERE " CPG_IS_SERIAL},
+	 " FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p WHERE " CPG_IS_SERIAL, 0},
 	{"pg_type",
 	 "oid oid, typname text, typnamespace oid, typowner oid, typlen int2, typbyval bool, typtype char1,"
 	 " typcategory char1, typispreferred bool, typisdefined bool, typdelim char1, typrelid oid, typsubscript int8,"
@@ -534,7 +539,7 @@ static const struct cpg_table cpg_tables[] = {
 	 " 0, NULL, NULL, NULL FROM (" CPG_TYPE_ROWS ")"
 	 " UNION ALL SELECT column8, '_' || column2, column3, 10, -1, 0, 'b', 'A', 0, 1, ',', 0, 0, column1, 0,"
 	 " 'array_in', 'array_out', 'array_recv', 'array_send', '-', '-', '-', 'i', 'x', 0, 0, -1, 0,"
-	 " 0, NULL, NULL, NULL FROM (" CPG_TYPE_ROWS ")"},
+	 " 0, NULL, NULL, NULL FROM (" CPG_TYPE_ROWS ")", 0},
 	{"pg_index",
 	 "indexrelid oid, indrelid oid, indnatts int2, indnkeyatts int2, indisunique bool, indnullsnotdistinct bool,"
 	 " indisprimary bool, indisexclusion bool, indimmediate bool, indisclustered bool, indisvalid bool,"
@@ -547,7 +552,7 @@ static const struct cpg_table cpg_tables[] = {
 	 " (SELECT group_concat(10000 + rosetta_pg_typoid((SELECT type FROM pragma_table_info(tbl) WHERE cid + 1 = j.value)), ' ')"
 	 "  FROM json_each('[' || replace(attnums, ' ', ',') || ']') j),"
 	 " substr(replace(hex(zeroblob(length(attnums) - length(replace(attnums, ' ', '')) + 1)), '00', ' 0'), 2),"
-	 " NULL, NULL FROM temp.rosetta_pg_idx"},
+	 " NULL, NULL FROM temp.rosetta_pg_idx", 0},
 	{"pg_constraint",
 	 "oid oid, conname text, connamespace oid, contype char1, condeferrable bool, condeferred bool,"
 	 " convalidated bool, conrelid oid, contypid oid, conindid oid, conparentid oid, confrelid oid,"
@@ -555,110 +560,110 @@ static const struct cpg_table cpg_tables[] = {
 	 " conkey text, confkey text, conpfeqop text, conppeqop text, conffeqop text, confdelsetcols text,"
 	 " conexclop text, conbin text",
 	 "SELECT oid, conname, 2200, contype, 0, 0, 1, conrelid, 0, conindid, 0, confrelid, upd, del, 's', 1, 0, 1,"
-	 " conkey, confkey, NULL, NULL, NULL, NULL, NULL, NULL FROM temp.rosetta_pg_cons"},
+	 " conkey, confkey, NULL, NULL, NULL, NULL, NULL, NULL FROM temp.rosetta_pg_cons", 0},
 	{"pg_database",
 	 "oid oid, datname text, datdba oid, encoding int4, datlocprovider char1, datistemplate bool,"
 	 " datallowconn bool, datconnlimit int4, datfrozenxid int8, datminmxid int8, dattablespace oid,"
 	 " datcollate text, datctype text, daticulocale text, datcollversion text, datacl text",
-	 "SELECT 16384, current_database(), 10, 6, 'c', 0, 1, -1, 0, 0, 1663, 'C', 'C', NULL, NULL, NULL"},
+	 "SELECT 16384, current_database(), 10, 6, 'c', 0, 1, -1, 0, 0, 1663, 'C', 'C', NULL, NULL, NULL", 0},
 	{"pg_roles",
 	 "rolname text, rolsuper bool, rolinherit bool, rolcreaterole bool, rolcreatedb bool, rolcanlogin bool,"
 	 " rolreplication bool, rolconnlimit int4, rolpassword text, rolvaliduntil text, rolbypassrls bool,"
 	 " rolconfig text, oid oid",
-	 "SELECT current_user(), 0, 1, 0, 0, 1, 0, -1, '********', NULL, 0, NULL, 10"},
+	 "SELECT current_user(), 0, 1, 0, 0, 1, 0, -1, '********', NULL, 0, NULL, 10", 0},
 	{"pg_authid",
 	 "oid oid, rolname text, rolsuper bool, rolinherit bool, rolcreaterole bool, rolcreatedb bool,"
 	 " rolcanlogin bool, rolreplication bool, rolbypassrls bool, rolconnlimit int4, rolpassword text,"
 	 " rolvaliduntil text",
-	 "SELECT 10, current_user(), 0, 1, 0, 0, 1, 0, 0, -1, NULL, NULL"},
+	 "SELECT 10, current_user(), 0, 1, 0, 0, 1, 0, 0, -1, NULL, NULL", 0},
 	{"pg_user",
 	 "usename text, usesysid oid, usecreatedb bool, usesuper bool, userepl bool, usebypassrls bool,"
 	 " passwd text, valuntil text, useconfig text",
-	 "SELECT current_user(), 10, 0, 0, 0, 0, '********', NULL, NULL"},
+	 "SELECT current_user(), 10, 0, 0, 0, 0, '********', NULL, NULL", 0},
 	{"pg_auth_members", "roleid oid, member oid, grantor oid, admin_option bool",
-	 "SELECT 0, 0, 0, 0 WHERE 0"},
+	 "SELECT 0, 0, 0, 0 WHERE 0", 0},
 	{"pg_am", "oid oid, amname text, amhandler text, amtype char1, amcanorder bool",
-	 "VALUES (2, 'heap', 'heap_tableam_handler', 't', 0), (403, 'btree', 'bthandler', 'i', 1)"},
+	 "VALUES (2, 'heap', 'heap_tableam_handler', 't', 0), (403, 'btree', 'bthandler', 'i', 1)", 0},
 	{"pg_proc",
 	 "oid oid, proname text, pronamespace oid, proowner oid, prolang oid, prokind char1, proretset bool,"
 	 " prorettype oid, pronargs int2, proargtypes text, prosrc text",
-	 "SELECT 0, '', 0, 0, 0, 'f', 0, 0, 0, '', '' WHERE 0"},
+	 "SELECT 0, '', 0, 0, 0, 'f', 0, 0, 0, '', '' WHERE 0", 0},
 	{"pg_description", "objoid oid, classoid oid, objsubid int4, description text",
-	 "SELECT 0, 0, 0, '' WHERE 0"},
+	 "SELECT 0, 0, 0, '' WHERE 0", 0},
 	{"pg_inherits", "inhrelid oid, inhparent oid, inhseqno int4, inhdetachpending bool",
-	 "SELECT 0, 0, 0, 0 WHERE 0"},
+	 "SELECT 0, 0, 0, 0 WHERE 0", 0},
 	/* what the store has none of: empty, so psql's \d and the ORMs' reflection find nothing there */
 	{"pg_policy",
 	 "oid oid, polname text, polrelid oid, polcmd char1, polpermissive bool, polroles text, polqual text,"
 	 " polwithcheck text",
-	 "SELECT 0, '', 0, '', 1, '{0}', NULL, NULL WHERE 0"},
+	 "SELECT 0, '', 0, '', 1, '{0}', NULL, NULL WHERE 0", 0},
 	{"pg_sequence",
 	 "seqrelid oid, seqtypid oid, seqstart int8, seqincrement int8, seqmax int8, seqmin int8, seqcache int8,"
 	 " seqcycle bool",
-	 "SELECT 0, 0, 0, 0, 0, 0, 0, 0 WHERE 0"},
+	 "SELECT 0, 0, 0, 0, 0, 0, 0, 0 WHERE 0", 0},
 	{"pg_statistic_ext",
 	 "oid oid, stxrelid oid, stxname text, stxnamespace oid, stxowner oid, stxstattarget int4, stxkeys text,"
 	 " stxkind text, stxexprs text",
-	 "SELECT 0, 0, '', 0, 0, 0, '', '', NULL WHERE 0"},
+	 "SELECT 0, 0, '', 0, 0, 0, '', '', NULL WHERE 0", 0},
 	{"pg_publication",
 	 "oid oid, pubname text, pubowner oid, puballtables bool, pubinsert bool, pubupdate bool, pubdelete bool,"
 	 " pubtruncate bool, pubviaroot bool",
-	 "SELECT 0, '', 0, 0, 0, 0, 0, 0, 0 WHERE 0"},
+	 "SELECT 0, '', 0, 0, 0, 0, 0, 0, 0 WHERE 0", 0},
 	{"pg_publication_rel", "oid oid, prpubid oid, prrelid oid, prqual text, prattrs text",
-	 "SELECT 0, 0, 0, NULL, NULL WHERE 0"},
-	{"pg_publication_namespace", "oid oid, pnpubid oid, pnnspid oid", "SELECT 0, 0, 0 WHERE 0"},
+	 "SELECT 0, 0, 0, NULL, NULL WHERE 0", 0},
+	{"pg_publication_namespace", "oid oid, pnpubid oid, pnnspid oid", "SELECT 0, 0, 0 WHERE 0", 0},
 	{"pg_trigger",
 	 "oid oid, tgrelid oid, tgparentid oid, tgname text, tgfoid oid, tgtype int2, tgenabled char1,"
 	 " tgisinternal bool, tgconstrrelid oid, tgconstrindid oid, tgconstraint oid, tgdeferrable bool,"
 	 " tginitdeferred bool, tgnargs int2, tgattr text, tgargs text, tgqual text",
-	 "SELECT 0, 0, 0, '', 0, 0, '', 0, 0, 0, 0, 0, 0, 0, '', '', NULL WHERE 0"},
+	 "SELECT 0, 0, 0, '', 0, 0, '', 0, 0, 0, 0, 0, 0, 0, '', '', NULL WHERE 0", 0},
 	{"pg_rewrite", "oid oid, rulename text, ev_class oid, ev_type char1, ev_enabled char1, is_instead bool",
-	 "SELECT 0, '', 0, '', '', 0 WHERE 0"},
+	 "SELECT 0, '', 0, '', '', 0 WHERE 0", 0},
 	{"pg_partitioned_table", "partrelid oid, partstrat char1, partnatts int2, partdefid oid, partattrs text",
-	 "SELECT 0, '', 0, 0, '' WHERE 0"},
-	{"pg_foreign_table", "ftrelid oid, ftserver oid, ftoptions text", "SELECT 0, 0, NULL WHERE 0"},
+	 "SELECT 0, '', 0, 0, '' WHERE 0", 0},
+	{"pg_foreign_table", "ftrelid oid, ftserver oid, ftoptions text", "SELECT 0, 0, NULL WHERE 0", 0},
 	{"pg_opclass",
 	 "oid oid, opcmethod oid, opcname text, opcnamespace oid, opcowner oid, opcfamily oid, opcintype oid,"
 	 " opcdefault bool, opckeytype oid",
-	 "SELECT 10000 + column1, 403, column2 || '_ops', 11, 10, 10000 + column1, column1, 1, 0 FROM (" CPG_TYPE_ROWS ")"},
+	 "SELECT 10000 + column1, 403, column2 || '_ops', 11, 10, 10000 + column1, column1, 1, 0 FROM (" CPG_TYPE_ROWS ")", 0},
 	{"pg_cursors",
 	 "name text, statement text, is_holdable bool, is_binary bool, is_scrollable bool, creation_time timestamptz",
-	 "SELECT name, statement, hold, 0, 0, created FROM temp.rosetta_cursors"},
+	 "SELECT name, statement, hold, 0, 0, created FROM temp.rosetta_cursors", 1},
 	{"pg_range", "rngtypid oid, rngsubtype oid, rngmultitypid oid, rngcollation oid, rngsubopc oid",
-	 "SELECT 0, 0, 0, 0, 0 WHERE 0"},
-	{"pg_enum", "oid oid, enumtypid oid, enumsortorder float4, enumlabel text", "SELECT 0, 0, 0, '' WHERE 0"},
+	 "SELECT 0, 0, 0, 0, 0 WHERE 0", 0},
+	{"pg_enum", "oid oid, enumtypid oid, enumsortorder float4, enumlabel text", "SELECT 0, 0, 0, '' WHERE 0", 0},
 	{"pg_tablespace", "oid oid, spcname text, spcowner oid, spcacl text, spcoptions text",
-	 "VALUES (1663, 'pg_default', 10, NULL, NULL)"},
+	 "VALUES (1663, 'pg_default', 10, NULL, NULL)", 0},
 	{"pg_collation",
 	 "oid oid, collname text, collnamespace oid, collowner oid, collprovider char1,"
 	 " collisdeterministic bool, collencoding int4, collcollate text, collctype text",
-	 "VALUES (100, 'default', 11, 10, 'd', 1, -1, NULL, NULL), (950, 'C', 11, 10, 'c', 1, -1, 'C', 'C')"},
+	 "VALUES (100, 'default', 11, 10, 'd', 1, -1, NULL, NULL), (950, 'C', 11, 10, 'c', 1, -1, 'C', 'C')", 0},
 	{"pg_extension",
 	 "oid oid, extname text, extowner oid, extnamespace oid, extrelocatable bool, extversion text",
-	 "VALUES (13500, 'plpgsql', 10, 11, 0, '1.0'), (16384, 'vector', 10, 2200, 1, '0.8.0')"},
+	 "VALUES (13500, 'plpgsql', 10, 11, 0, '1.0'), (16384, 'vector', 10, 2200, 1, '0.8.0')", 0},
 	{"pg_stat_user_tables", "relid oid, schemaname text, relname text, seq_scan int8, n_live_tup int8",
-	 "SELECT rosetta_pg_relid(name), 'public', name, 0, 0 FROM temp.rosetta_pg_rels WHERE type = 'table'"},
+	 "SELECT rosetta_pg_relid(name), 'public', name, 0, 0 FROM temp.rosetta_pg_rels WHERE type = 'table'", 0},
 	{"pg_tables",
 	 "schemaname text, tablename text, tableowner text, tablespace text, hasindexes bool, hasrules bool,"
 	 " hastriggers bool, rowsecurity bool",
-	 "SELECT 'public', name, current_user(), NULL, EXISTS (SELECT 1 FROM temp.rosetta_pg_idx WHERE tbl = r.name),"
-	 " 0, 0, 0 FROM temp.rosetta_pg_rels r WHERE type = 'table'"},
+	 "SELECT 'public', name, current_user(), NULL, r.name IN (SELECT tbl FROM temp.rosetta_pg_idx),"
+	 " 0, 0, 0 FROM temp.rosetta_pg_rels r WHERE type = 'table'", 0},
 	{"pg_views", "schemaname text, viewname text, viewowner text, definition text",
 	 "SELECT 'public', name, current_user(), pg_get_viewdef(rosetta_pg_relid(name)) FROM temp.rosetta_pg_rels"
-	 " WHERE type = 'view'"},
+	 " WHERE type = 'view'", 0},
 	{"pg_indexes", "schemaname text, tablename text, indexname text, tablespace text, indexdef text",
-	 "SELECT 'public', tbl, relname, NULL, indexdef FROM temp.rosetta_pg_idx"},
+	 "SELECT 'public', tbl, relname, NULL, indexdef FROM temp.rosetta_pg_idx", 0},
 	{"information_schema_schemata",
 	 "catalog_name text, schema_name text, schema_owner text, default_character_set_catalog text,"
 	 " default_character_set_schema text, default_character_set_name text, sql_path text",
-	 "SELECT current_database(), nspname, current_user(), NULL, NULL, NULL, NULL FROM temp.pg_namespace"},
+	 "SELECT current_database(), nspname, current_user(), NULL, NULL, NULL, NULL FROM temp.pg_namespace", 0},
 	{"information_schema_tables",
 	 "table_catalog text, table_schema text, table_name text, table_type text, self_referencing_column_name text,"
 	 " reference_generation text, user_defined_type_catalog text, user_defined_type_schema text,"
 	 " user_defined_type_name text, is_insertable_into text, is_typed text, commit_action text",
 	 "SELECT current_database(), 'public', name, CASE type WHEN 'table' THEN 'BASE TABLE' ELSE 'VIEW' END,"
 	 " NULL, NULL, NULL, NULL, NULL, CASE type WHEN 'table' THEN 'YES' ELSE 'NO' END, 'NO', NULL"
-	 " FROM temp.rosetta_pg_rels"},
+	 " FROM temp.rosetta_pg_rels", 0},
 	{"information_schema_columns",
 	 "table_catalog text, table_schema text, table_name text, column_name text, ordinal_position int4,"
 	 " column_default text, is_nullable text, data_type text, character_maximum_length int4,"
@@ -677,14 +682,14 @@ static const struct cpg_table cpg_tables[] = {
 	 " CASE WHEN rosetta_pg_typoid(p.type) IN (21, 23, 20, 700, 701) THEN 2 END, NULL, NULL,"
 	 " current_database(), CASE rosetta_pg_typoid(p.type) WHEN 16385 THEN 'public' ELSE 'pg_catalog' END,"
 	 " (SELECT typname FROM temp.pg_type WHERE oid = rosetta_pg_typoid(p.type)), 'NO', 'NEVER'"
-	 " FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p"},
+	 " FROM temp.rosetta_pg_rels r, pragma_table_info(r.name) p", 0},
 	{"information_schema_table_constraints",
 	 "constraint_catalog text, constraint_schema text, constraint_name text, table_catalog text,"
 	 " table_schema text, table_name text, constraint_type text, is_deferrable text, initially_deferred text,"
 	 " enforced text",
 	 "SELECT current_database(), 'public', conname, current_database(), 'public', tbl,"
 	 " CASE contype WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' ELSE 'FOREIGN KEY' END, 'NO', 'NO', 'YES'"
-	 " FROM temp.rosetta_pg_cons"},
+	 " FROM temp.rosetta_pg_cons", 0},
 	{"information_schema_key_column_usage",
 	 "constraint_catalog text, constraint_schema text, constraint_name text, table_catalog text,"
 	 " table_schema text, table_name text, column_name text, ordinal_position int4,"
@@ -692,184 +697,38 @@ static const struct cpg_table cpg_tables[] = {
 	 "SELECT current_database(), 'public', c.conname, current_database(), 'public', c.tbl, p.name,"
 	 " k.key + 1, CASE c.contype WHEN 'f' THEN k.key + 1 END"
 	 " FROM temp.rosetta_pg_cons c, json_each('[' || substr(c.conkey, 2, length(c.conkey) - 2) || ']') k,"
-	 " pragma_table_info(c.tbl) p WHERE p.cid + 1 = k.value"},
+	 " pragma_table_info(c.tbl) p WHERE p.cid + 1 = k.value", 0},
 	{"information_schema_views",
 	 "table_catalog text, table_schema text, table_name text, view_definition text, check_option text,"
 	 " is_updatable text, is_insertable_into text, is_trigger_updatable text, is_trigger_deletable text,"
 	 " is_trigger_insertable_into text",
 	 "SELECT current_database(), 'public', name, pg_get_viewdef(rosetta_pg_relid(name)), 'NONE', 'NO', 'NO', 'NO',"
-	 " 'NO', 'NO' FROM temp.rosetta_pg_rels WHERE type = 'view'"},
+	 " 'NO', 'NO' FROM temp.rosetta_pg_rels WHERE type = 'view'", 0},
 };
 
-/* ---- the virtual table module ------------------------------------------- */
-
-struct cpg_vtab {
-	sqlite3_vtab base;
-	sqlite3 *db;
-	const struct cpg_table *t;
-};
-
-struct cpg_cursor {
-	sqlite3_vtab_cursor base;
-	sqlite3_stmt *st;
-	int eof;
-	sqlite3_int64 rowid;
-};
-
-/* CREATE VIRTUAL TABLE temp.x USING rosetta_catalog(x): argv[3] names the catalog. */
-static int cpg_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out,
-		       char **errp)
-{
-	(void)aux;
-	const struct cpg_table *t = NULL;
-	for (size_t i = 0; argc > 3 && i < sizeof(cpg_tables) / sizeof(cpg_tables[0]); i++)
-		if (!strcmp(argv[3], cpg_tables[i].name))
-			t = &cpg_tables[i];
-	if (!t) {
-		*errp = sqlite3_mprintf("unknown catalog");
-		return SQLITE_ERROR;
-	}
-	char *decl = sqlite3_mprintf("CREATE TABLE x(%s)", t->decl);
-	int rc = decl ? sqlite3_declare_vtab(db, decl) : SQLITE_NOMEM;
-	sqlite3_free(decl);
-	if (rc != SQLITE_OK)
-		return rc;
-	struct cpg_vtab *v = sqlite3_malloc(sizeof(*v));
-	if (!v)
-		return SQLITE_NOMEM;
-	memset(v, 0, sizeof(*v));
-	v->db = db;
-	v->t = t;
-	*out = &v->base;
-	return SQLITE_OK;
-}
-
-static int cpg_disconnect(sqlite3_vtab *vt)
-{
-	sqlite3_free(vt);
-	return SQLITE_OK;
-}
-
-static int cpg_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
-{
-	(void)vt;
-	info->estimatedCost = 1000;
-	info->estimatedRows = 100;
-	return SQLITE_OK;
-}
-
-static int cpg_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
-{
-	(void)vt;
-	struct cpg_cursor *c = sqlite3_malloc(sizeof(*c));
-	if (!c)
-		return SQLITE_NOMEM;
-	memset(c, 0, sizeof(*c));
-	*out = &c->base;
-	return SQLITE_OK;
-}
-
-static int cpg_close(sqlite3_vtab_cursor *cur)
-{
-	struct cpg_cursor *c = (struct cpg_cursor *)cur;
-	sqlite3_finalize(c->st);
-	sqlite3_free(c);
-	return SQLITE_OK;
-}
-
-static int cpg_next(sqlite3_vtab_cursor *cur)
-{
-	struct cpg_cursor *c = (struct cpg_cursor *)cur;
-	int rc = sqlite3_step(c->st);
-	if (rc == SQLITE_ROW) {
-		c->rowid++;
-		return SQLITE_OK;
-	}
-	c->eof = 1;
-	if (rc == SQLITE_DONE)
-		return SQLITE_OK;
-	struct cpg_vtab *v = (struct cpg_vtab *)cur->pVtab;
-	sqlite3_free(v->base.zErrMsg);
-	v->base.zErrMsg = sqlite3_mprintf("%s: %s", v->t->name, sqlite3_errmsg(v->db));
-	return rc;
-}
-
-static int cpg_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc, sqlite3_value **argv)
-{
-	(void)idx;
-	(void)idxstr;
-	(void)argc;
-	(void)argv;
-	struct cpg_cursor *c = (struct cpg_cursor *)cur;
-	struct cpg_vtab *v = (struct cpg_vtab *)cur->pVtab;
-	sqlite3_finalize(c->st);
-	c->st = NULL;
-	c->eof = 0;
-	c->rowid = 0;
-	int rc = sqlite3_prepare_v2(v->db, v->t->sql, -1, &c->st, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite3_free(v->base.zErrMsg);
-		v->base.zErrMsg = sqlite3_mprintf("%s: %s", v->t->name, sqlite3_errmsg(v->db));
-		return rc;
-	}
-	return cpg_next(cur);
-}
-
-static int cpg_eof(sqlite3_vtab_cursor *cur) { return ((struct cpg_cursor *)cur)->eof; }
-
-static int cpg_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i)
-{
-	sqlite3_result_value(ctx, sqlite3_column_value(((struct cpg_cursor *)cur)->st, i));
-	return SQLITE_OK;
-}
-
-static int cpg_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
-{
-	*rowid = ((struct cpg_cursor *)cur)->rowid;
-	return SQLITE_OK;
-}
-
-static const sqlite3_module cpg_module = {
-	.iVersion = 0,
-	.xCreate = cpg_connect,
-	.xConnect = cpg_connect,
-	.xBestIndex = cpg_best_index,
-	.xDisconnect = cpg_disconnect,
-	.xDestroy = cpg_disconnect,
-	.xOpen = cpg_open,
-	.xClose = cpg_close,
-	.xFilter = cpg_filter,
-	.xNext = cpg_next,
-	.xEof = cpg_eof,
-	.xColumn = cpg_column,
-	.xRowid = cpg_rowid,
-};
+#define CPG_NTABLES (sizeof(cpg_tables) / sizeof(cpg_tables[0]))
 
 int catalog_pg_install(sqlite3 *db)
 {
+	struct catalog_vtab_conn *cv = catalog_vtab_attach(db, "rosetta_catalog", cpg_tables, CPG_NTABLES);
+	if (!cv)
+		return SQLITE_NOMEM;
 	int rc = SQLITE_OK;
-	const int flags = SQLITE_UTF8;
 	for (size_t i = 0; rc == SQLITE_OK && i < sizeof(cpg_functions) / sizeof(cpg_functions[0]); i++) {
 		int det = cpg_functions[i].fn == cpg_relid || cpg_functions[i].fn == cpg_typoid ||
 			  cpg_functions[i].fn == cpg_typlen || cpg_functions[i].fn == cpg_typmod ||
 			  cpg_functions[i].fn == cpg_regexp || cpg_functions[i].fn == cpg_format_type;
+		/* user data: cpg_text's text, else the catalogs' state, which cpg_lookup needs */
+		void *data = cpg_functions[i].text ? (void *)cpg_functions[i].text : (void *)cv;
 		rc = sqlite3_create_function_v2(db, cpg_functions[i].name, cpg_functions[i].nargs,
-						flags | (det ? SQLITE_DETERMINISTIC : 0), (void *)cpg_functions[i].text,
-						cpg_functions[i].fn, NULL, NULL, NULL);
+						SQLITE_UTF8 | (det ? SQLITE_DETERMINISTIC : 0), data, cpg_functions[i].fn,
+						NULL, NULL, NULL);
 	}
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_module_v2(db, "rosetta_catalog", &cpg_module, NULL, NULL);
 	return rc;
 }
 
 int catalog_pg_install_tables(sqlite3 *db)
 {
 	int rc = sqlite3_exec(db, cpg_shared_views, NULL, NULL, NULL);
-	for (size_t i = 0; rc == SQLITE_OK && i < sizeof(cpg_tables) / sizeof(cpg_tables[0]); i++) {
-		char *sql = sqlite3_mprintf("CREATE VIRTUAL TABLE temp.\"%w\" USING rosetta_catalog(%s)",
-					    cpg_tables[i].name, cpg_tables[i].name);
-		rc = sql ? sqlite3_exec(db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
-		sqlite3_free(sql);
-	}
-	return rc;
+	return rc == SQLITE_OK ? catalog_vtab_create(db, "rosetta_catalog", cpg_tables, CPG_NTABLES) : rc;
 }

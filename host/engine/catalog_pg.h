@@ -6,9 +6,10 @@
  * information_schema (tables, columns, schemata, table_constraints,
  * key_column_usage, views) are read-only TEMP virtual tables created on a
  * store connection the first time one of its statements needs them, each
- * filled at scan time from sqlite_master and the
- * pragma table-valued functions, so they always show the live schema and
- * nothing about user relations is stored twice.  Their columns carry
+ * filled from sqlite_master and the pragma table-valued functions once per
+ * statement (engine/catalog_vtab.h), so they always show the live schema,
+ * nothing about user relations is stored twice, and a join of catalogs costs
+ * one computation of each, not one per outer row.  Their columns carry
  * canonical declared types (int8, int4, bool, text), so the binder describes
  * catalog queries with real types.
  *

@@ -106,8 +106,9 @@ def test_auth_and_idle_timeouts_close_only_their_connections(fresh_server):
     session that keeps working is not."""
     fresh_server.extra += ["--auth-timeout", "1", "--idle-timeout", "4"]
     srv = fresh_server.start()
-    busy = psycopg2.connect(srv.dsn())
     idle = [psycopg2.connect(srv.dsn()) for _ in range(20)]  # logged in: off the tick's pending list
+    busy = psycopg2.connect(srv.dsn())  # after the idle ones, whose logins may take seconds under ASan
+    busy.cursor().execute("select 1")
     silent = socket.create_connection(("127.0.0.1", srv.ports["pg"]), timeout=30)
     assert silent.recv(1) == b""  # closed by the server without a word from us
     deadline = time.time() + 8
