@@ -355,7 +355,16 @@ static int store_sqlite_open_db(const char *path, int create, sqlite3 **out, str
 	}
 	sqlite3_busy_timeout(db, STORE_SQLITE_BUSY_MS);
 	sqlite3_extended_result_codes(db, 1);
-	static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+	/*
+	 * mmap_size: pages of the database file are read through a shared mapping
+	 * (up to SQLite's compile-time cap), not pread() into each pooled
+	 * connection's own 2 MB page cache.  A point select on a table larger than
+	 * that cache otherwise costs two or three preads and page copies; measured
+	 * with pgbench -S at scale 10, this halves the server's CPU per
+	 * transaction.  Pages still in the WAL are read as before.
+	 */
+	static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+				      " PRAGMA mmap_size=2147418112;";
 	char *emsg = NULL;
 	rc = sqlite3_exec(db, pragmas, NULL, NULL, &emsg);
 	if (rc != SQLITE_OK) {
