@@ -4,6 +4,11 @@
  * One mutex guards the queue; jobs are whole handler calls (a message or a
  * pipeline of messages), so the lock is taken twice per request, not per
  * row.  Workers exit when executor_stop() finds the queue drained.
+ *
+ * The yield eventfd is written when a job is queued and no worker waits for
+ * one (at most once until the queue drains, so a busy pool costs a write and
+ * a read per backlog, not per job); the worker that empties the queue reads
+ * it back to zero.
  */
 #include "net/executor.h"
 
@@ -20,6 +25,9 @@ static int executor_stopping;
 static pthread_t *executor_threads;
 static int executor_nthreads;
 static atomic_int executor_queued; /* jobs in the queue */
+static int executor_idle;          /* workers waiting for a job, under executor_mu */
+static int executor_yield = -1;    /* eventfd: readable while a job waits for a busy pool */
+static int executor_yield_set;     /* under executor_mu: the eventfd's count is nonzero */
 
 static void executor_post(struct executor_job *job)
 {
@@ -42,16 +50,26 @@ static void *executor_worker(void *arg)
 	(void)arg;
 	for (;;) {
 		pthread_mutex_lock(&executor_mu);
-		while (!executor_head && !executor_stopping)
+		while (!executor_head && !executor_stopping) {
+			executor_idle++;
 			pthread_cond_wait(&executor_cv, &executor_mu);
+			executor_idle--;
+		}
 		struct executor_job *job = executor_head;
 		if (!job) {
 			pthread_mutex_unlock(&executor_mu);
 			return NULL;
 		}
 		executor_head = job->next;
-		if (!executor_head)
+		if (!executor_head) {
 			executor_tail = NULL;
+			if (executor_yield_set) { /* nothing waits any more: lingering workers may stay */
+				uint64_t n;
+				ssize_t r = read(executor_yield, &n, sizeof(n));
+				(void)r;
+				executor_yield_set = 0;
+			}
+		}
 		atomic_fetch_sub_explicit(&executor_queued, 1, memory_order_relaxed);
 		pthread_mutex_unlock(&executor_mu);
 		job->run(job);
@@ -62,6 +80,9 @@ static void *executor_worker(void *arg)
 int executor_start(int nworkers)
 {
 	executor_stopping = 0;
+	executor_yield = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (executor_yield < 0)
+		return -1;
 	executor_threads = calloc((size_t)nworkers, sizeof(pthread_t));
 	if (!executor_threads)
 		return -1;
@@ -84,6 +105,9 @@ void executor_stop(void)
 	free(executor_threads);
 	executor_threads = NULL;
 	executor_nthreads = 0;
+	close(executor_yield);
+	executor_yield = -1;
+	executor_yield_set = 0;
 }
 
 void executor_submit(struct executor_job *job)
@@ -96,8 +120,19 @@ void executor_submit(struct executor_job *job)
 		executor_head = job;
 	executor_tail = job;
 	atomic_fetch_add_explicit(&executor_queued, 1, memory_order_relaxed);
+	if (executor_idle == 0 && !executor_yield_set) { /* every worker is busy or lingering */
+		uint64_t one = 1;
+		ssize_t w = write(executor_yield, &one, sizeof(one));
+		(void)w;
+		executor_yield_set = 1;
+	}
 	pthread_cond_signal(&executor_cv);
 	pthread_mutex_unlock(&executor_mu);
+}
+
+int executor_yield_fd(void)
+{
+	return executor_yield;
 }
 
 int executor_backlog(void)

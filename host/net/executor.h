@@ -12,6 +12,10 @@
  *   executor_start / executor_stop   the worker threads
  *   executor_submit                  queue a job (FIFO); any thread
  *   executor_backlog                 are jobs waiting for a worker?  any thread, a hint
+ *   executor_yield_fd                an eventfd, readable while a job waits and no worker
+ *                                    is free: a worker holding on to a connection between
+ *                                    its requests (net/server.c sconn_linger) polls it and
+ *                                    lets go
  *   executor_mailbox_*               a loop's completion queue and its eventfd
  *
  * Ownership: a submitted job belongs to the executor until it is posted to
@@ -41,6 +45,8 @@ void executor_stop(void);
 void executor_submit(struct executor_job *job);
 /* Nonzero while jobs wait for a worker (read without the lock: a hint, not a promise). */
 int executor_backlog(void);
+/* Readable (POLLIN) while jobs wait and every worker is busy; only executor.c reads it. */
+int executor_yield_fd(void);
 
 int executor_mailbox_init(struct executor_mailbox *m);
 void executor_mailbox_destroy(struct executor_mailbox *m);

@@ -59,8 +59,7 @@
 #define SCONN_WIRE_LOW (1u << 20)
 #define SERVER_TICK_MS 100
 #define SCONN_DRAIN_POLL_MS 100 /* how often a worker waiting on a slow peer looks at shutdown */
-#define SCONN_LINGER_US 50       /* a worker's wait for the same client's next request ... */
-#define SCONN_LINGER_WAITS 4     /* ... repeated while no other job waits for a worker */
+#define SCONN_LINGER_MS 5        /* a worker's wait for the same client's next request */
 #define SCONN_LINGER_ROUNDS 64   /* requests served in a row before the loop sees the connection */
 
 struct server_loop;
@@ -398,35 +397,32 @@ static int sconn_drain(struct conn *c)
 static int sconn_read(struct sconn *s);
 
 /*
- * After its reply went out, a worker waits a little for the same client's
- * next request and serves it too: a client in a request-reply loop (pgbench,
- * an ORM's statements one after another) then skips the trip through the
- * loop thread — the epoll re-arm, the eventfd and two thread wake-ups, which
- * cost more than a point query.  Only while no other job waits for a worker,
- * in SCONN_LINGER_US sleeps in ppoll (never a spin), and for at most
+ * After its reply went out, a worker waits for the same client's next request
+ * and serves it too, as a PostgreSQL backend blocks in recv(): a client in a
+ * request-reply loop (pgbench, an ORM's statements one after another) then
+ * skips the trip through the loop thread — the epoll re-arm, the eventfd and
+ * two thread wake-ups, which cost more than a point query.  The wait is one
+ * ppoll (a blocked thread, no timer ticks) on the socket and on the
+ * executor's yield eventfd, so the worker lets go the moment another job
+ * finds every worker busy; else after SCONN_LINGER_MS of silence, and after
  * SCONN_LINGER_ROUNDS requests in a row.  1 when there is input to serve.
  */
 static int sconn_linger(struct sconn *s, int round)
 {
 	if (round >= SCONN_LINGER_ROUNDS || server_stopping || !s->routed || s->c.want ||
-	    buf_unread(&s->wire) > 0)
+	    buf_unread(&s->wire) > 0 || executor_backlog())
 		return 0;
-	for (int i = 0; i < SCONN_LINGER_WAITS && !executor_backlog(); i++) {
-		struct pollfd p = {.fd = s->io.fd, .events = POLLIN};
-		struct timespec ts = {.tv_sec = 0, .tv_nsec = SCONN_LINGER_US * 1000L};
-		int n = ppoll(&p, 1, &ts, NULL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || (n > 0 && !(p.revents & POLLIN)))
-			return 0; /* an error or hang-up: the loop deals with it */
-		if (n == 0)
-			continue;
-		size_t before = buf_unread(&s->c.in);
-		if (sconn_read(s) < 0)
-			return 0; /* the peer closed: the loop hears it too */
-		return buf_unread(&s->c.in) > before;
-	}
-	return 0;
+	struct pollfd p[2] = {{.fd = s->io.fd, .events = POLLIN}, {.fd = executor_yield_fd(), .events = POLLIN}};
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = SCONN_LINGER_MS * 1000000L};
+	int n = ppoll(p, 2, &ts, NULL);
+	if (n <= 0 || (p[1].revents & POLLIN))
+		return 0; /* silence, a signal, or a job waiting for this thread */
+	if (!(p[0].revents & POLLIN))
+		return 0; /* an error or hang-up: the loop deals with it */
+	size_t before = buf_unread(&s->c.in);
+	if (sconn_read(s) < 0)
+		return 0; /* the peer closed: the loop hears it too */
+	return buf_unread(&s->c.in) > before;
 }
 
 static void sconn_run_input(struct executor_job *job)
