@@ -84,9 +84,11 @@ static void cursor_catalog(struct session *s, const char *name, const char *stat
 	buf_free(&q);
 }
 
-static void cursor_free(struct session_cursor *c)
+/* Frees a cursor already off the session's list; a declared one (not a protocol's portal) leaves pg_cursors too. */
+static void cursor_free(struct session *s, struct session_cursor *c)
 {
 	if (!c->attached) {
+		cursor_catalog(s, c->name, NULL, 0);
 		session_portal_close(c->portal);
 		session_stmt_close(c->st);
 	}
@@ -96,14 +98,12 @@ static void cursor_free(struct session_cursor *c)
 
 static void cursor_unlink(struct session *s, struct session_cursor *c)
 {
-	if (!c->attached)
-		cursor_catalog(s, c->name, NULL, 0);
 	for (struct session_cursor **pp = &s->cursors; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
 			*pp = c->next;
 			break;
 		}
-	cursor_free(c);
+	cursor_free(s, c);
 }
 
 int session_cursor_plan(struct session *s, const struct ast_stmt *ast, struct session_plan *p, struct rerr *err)
@@ -261,9 +261,7 @@ void session_cursors_end_txn(struct session *s, int commit)
 		struct session_cursor *c = *pp;
 		if (!c->hold || (!commit && c->declared_in_txn)) {
 			*pp = c->next;
-			if (!c->attached)
-				cursor_catalog(s, c->name, NULL, 0);
-			cursor_free(c);
+			cursor_free(s, c);
 			continue;
 		}
 		c->declared_in_txn = 0;
@@ -276,8 +274,6 @@ void session_cursors_free(struct session *s)
 	while (s->cursors) {
 		struct session_cursor *c = s->cursors;
 		s->cursors = c->next;
-		if (!c->attached)
-			cursor_catalog(s, c->name, NULL, 0);
-		cursor_free(c);
+		cursor_free(s, c);
 	}
 }
