@@ -708,11 +708,16 @@ static int dp_insert(struct deparser *d, const struct ast_insert *ins)
 }
 
 /* MySQL UPDATE/DELETE .. ORDER BY .. LIMIT n: the rows chosen by rowid. */
-static int dp_rowid_limit(struct deparser *d, const struct ast_name *t, const struct ast_expr *where, int norder,
-			  const struct ast_order *order, const struct ast_expr *limit)
+static int dp_rowid_limit(struct deparser *d, const struct ast_name *t, const struct ast_ident *alias,
+			  const struct ast_expr *where, int norder, const struct ast_order *order,
+			  const struct ast_expr *limit)
 {
 	dp_str(d, " WHERE rowid IN (SELECT rowid FROM ");
 	dp_table(d, t);
+	if (alias->s) { /* the subquery's own alias, so `x.col` in WHERE and ORDER BY means its row */
+		dp_str(d, " AS ");
+		dp_ident(d, alias->s);
+	}
 	if (where) {
 		dp_str(d, " WHERE ");
 		if (dp_expr(d, where) < 0)
@@ -748,7 +753,7 @@ static int dp_update(struct deparser *d, const struct ast_update *u)
 			return -1;
 	}
 	if (u->limit || u->norder) {
-		if (dp_rowid_limit(d, &u->table, u->where, u->norder, u->order, u->limit) < 0)
+		if (dp_rowid_limit(d, &u->table, &u->alias, u->where, u->norder, u->order, u->limit) < 0)
 			return -1;
 	} else if (u->where) {
 		dp_str(d, " WHERE ");
@@ -789,7 +794,7 @@ static int dp_delete(struct deparser *d, const struct ast_delete *x)
 			dp_ident(d, x->alias.s);
 		}
 		if (x->limit || x->norder) {
-			if (dp_rowid_limit(d, &x->table, x->where, x->norder, x->order, x->limit) < 0)
+			if (dp_rowid_limit(d, &x->table, &x->alias, x->where, x->norder, x->order, x->limit) < 0)
 				return -1;
 		} else if (x->where) {
 			dp_str(d, " WHERE ");
