@@ -55,9 +55,28 @@
 #include <sqlite3.h>
 
 int sqlite_funcs_register(sqlite3 *db);
+
+/* Shared by the function files: the numeric class of an argument after PG-like coercion of text. */
+static inline int sqlite_funcs_numeric_type(sqlite3_value *v)
+{
+	int t = sqlite3_value_type(v);
+	return t == SQLITE_TEXT || t == SQLITE_BLOB ? sqlite3_value_numeric_type(v) : t;
+}
+
+/* 1 when any of the arguments is NULL. */
+static inline int sqlite_funcs_any_null(int argc, sqlite3_value **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
+			return 1;
+	return 0;
+}
+
 /* PostgreSQL arrays (engine/sqlite_array.c); called by sqlite_funcs_register. */
 int sqlite_array_register(sqlite3 *db);
 /* engine/sqlite_mysql.c: MySQL's functions that differ from SQLite's namesakes (HEX). */
 int sqlite_mysql_register(sqlite3 *db);
+/* to_char, date_trunc, datediff, date_format (sqlite_datetime.c); called by sqlite_funcs_register. */
+int sqlite_datetime_register(sqlite3 *db);
 
 #endif

@@ -44,44 +44,39 @@ static void first_text(sqlite3 *db, const char *sql, char *out, size_t cap)
 	sqlite3_finalize(st);
 }
 
+/* The first column of the first row of sql is `want`. */
+static void expect_text(sqlite3 *db, const char *sql, const char *want)
+{
+	char got[256];
+	first_text(db, sql, got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, want);
+}
+
 static void a_self_join_on_constraints_finds_each_pair(void)
 {
 	sqlite3 *db = open_db();
-	char got[256];
 	/* the inner side is scanned once per outer row, with `oid = ?` handed to the table */
-	first_text(db,
-		   "SELECT group_concat(r1.name || '=' || r2.name, ',') FROM cat_rels r1, cat_rels r2"
-		   " WHERE r2.oid = r1.oid ORDER BY 1",
-		   got, sizeof(got));
-	CU_ASSERT_STRING_EQUAL(got, "notes=notes,a=a,b=b,b_y=b_y");
+	expect_text(db, "SELECT group_concat(r1.name || '=' || r2.name, ',') FROM cat_rels r1, cat_rels r2"
+		   " WHERE r2.oid = r1.oid ORDER BY 1", "notes=notes,a=a,b=b,b_y=b_y");
 	/* an OID written as text still finds its integer row, as SQLite's affinity would */
-	first_text(db, "SELECT name FROM cat_rels WHERE oid = '103'", got, sizeof(got));
-	CU_ASSERT_STRING_EQUAL(got, "b");
-	first_text(db, "SELECT count(*) FROM cat_rels WHERE name = 'B'", got, sizeof(got));
-	CU_ASSERT_STRING_EQUAL(got, "0");
-	first_text(db, "SELECT count(*) FROM cat_rels WHERE name = 'B' COLLATE NOCASE", got, sizeof(got));
-	CU_ASSERT_STRING_EQUAL(got, "1");
-	first_text(db, "SELECT count(*) FROM cat_rels WHERE kind = NULL", got, sizeof(got));
-	CU_ASSERT_STRING_EQUAL(got, "0");
+	expect_text(db, "SELECT name FROM cat_rels WHERE oid = '103'", "b");
+	expect_text(db, "SELECT count(*) FROM cat_rels WHERE name = 'B'", "0");
+	expect_text(db, "SELECT count(*) FROM cat_rels WHERE name = 'B' COLLATE NOCASE", "1");
+	expect_text(db, "SELECT count(*) FROM cat_rels WHERE kind = NULL", "0");
 	sqlite3_close(db);
 }
 
 static void the_next_statement_sees_a_new_table(void)
 {
 	sqlite3 *db = open_db();
-	char got[64];
-	first_text(db, "SELECT count(*) FROM cat_rels", got, sizeof(got));
-	CU_ASSERT_STRING_EQUAL(got, "4");
+	expect_text(db, "SELECT count(*) FROM cat_rels", "4");
 	CU_ASSERT_EQUAL(sqlite3_exec(db, "CREATE TABLE c (z int)", NULL, NULL, NULL), SQLITE_OK);
-	first_text(db, "SELECT count(*) FROM cat_rels", got, sizeof(got));
-	CU_ASSERT_STRING_EQUAL(got, "5");
+	expect_text(db, "SELECT count(*) FROM cat_rels", "5");
 	/* a rolled-back DDL leaves it again */
 	CU_ASSERT_EQUAL(sqlite3_exec(db, "BEGIN; CREATE TABLE d (w int);", NULL, NULL, NULL), SQLITE_OK);
-	first_text(db, "SELECT count(*) FROM cat_rels", got, sizeof(got));
-	CU_ASSERT_STRING_EQUAL(got, "6");
+	expect_text(db, "SELECT count(*) FROM cat_rels", "6");
 	CU_ASSERT_EQUAL(sqlite3_exec(db, "ROLLBACK; CREATE TABLE e (v int);", NULL, NULL, NULL), SQLITE_OK);
-	first_text(db, "SELECT group_concat(name, ',') FROM cat_rels WHERE kind = 'table'", got, sizeof(got));
-	CU_ASSERT_STRING_EQUAL(got, "notes,a,b,c,e");
+	expect_text(db, "SELECT group_concat(name, ',') FROM cat_rels WHERE kind = 'table'", "notes,a,b,c,e");
 	sqlite3_close(db);
 }
 
@@ -94,9 +89,7 @@ static void an_open_scan_keeps_its_rows_across_statements(void)
 	CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(st, 0), "notes");
 	/* another statement starts (the cache slots empty) and the schema changes under the scan */
 	CU_ASSERT_EQUAL(sqlite3_exec(db, "CREATE TABLE late (q int)", NULL, NULL, NULL), SQLITE_OK);
-	char got[64];
-	first_text(db, "SELECT count(*) FROM cat_rels", got, sizeof(got));
-	CU_ASSERT_STRING_EQUAL(got, "5");
+	expect_text(db, "SELECT count(*) FROM cat_rels", "5");
 	const char *rest[] = {"a", "b", "b_y"};
 	for (size_t i = 0; i < 3; i++) {
 		CU_ASSERT_EQUAL_FATAL(sqlite3_step(st), SQLITE_ROW);
@@ -110,12 +103,9 @@ static void an_open_scan_keeps_its_rows_across_statements(void)
 static void a_live_table_sees_data_changes(void)
 {
 	sqlite3 *db = open_db();
-	char got[64];
-	first_text(db, "SELECT count(*) FROM cat_notes", got, sizeof(got));
-	CU_ASSERT_STRING_EQUAL(got, "0");
+	expect_text(db, "SELECT count(*) FROM cat_notes", "0");
 	CU_ASSERT_EQUAL(sqlite3_exec(db, "INSERT INTO notes VALUES ('one')", NULL, NULL, NULL), SQLITE_OK);
-	first_text(db, "SELECT group_concat(note) FROM cat_notes", got, sizeof(got));
-	CU_ASSERT_STRING_EQUAL(got, "one");
+	expect_text(db, "SELECT group_concat(note) FROM cat_notes", "one");
 	sqlite3_close(db);
 }
 
