@@ -104,7 +104,9 @@ def test_auth_and_idle_timeouts_close_only_their_connections(fresh_server):
     """The tick watches logging-in connections for --auth-timeout and, when set, every
     connection for --idle-timeout: a silent socket is closed, so is an idle session, and a
     session that keeps working is not."""
-    fresh_server.extra += ["--auth-timeout", "1", "--idle-timeout", "4"]
+    # The auth timeout leaves room for a TLS + SCRAM login under ASan on a loaded 2-core CI
+    # machine, which has been seen to take over a second.
+    fresh_server.extra += ["--auth-timeout", "5", "--idle-timeout", "4"]
     srv = fresh_server.start()
     idle = [psycopg2.connect(srv.dsn()) for _ in range(20)]  # logged in: off the tick's pending list
     busy = psycopg2.connect(srv.dsn())  # after the idle ones, whose logins may take seconds under ASan
