@@ -18,7 +18,7 @@ def psql(server, *args):
     env = dict(os.environ, PGPASSWORD="demo", PGCONNECT_TIMEOUT="10")
     conninfo = f"host=127.0.0.1 port={server.pg_port} user=demo dbname=demo sslmode=require gssencmode=disable"
     return subprocess.run(["psql", conninfo, "-X", "-v", "ON_ERROR_STOP=1", *args],
-                          capture_output=True, text=True, env=env, timeout=30)
+                          capture_output=True, text=True, env=env, timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -91,7 +91,7 @@ def test_psql_backslash_copy_round_trip(server):
                   f"\\copy copy_psql from '{src}' with (format csv, header)\n"
                   f"\\copy (select * from copy_psql order by id) to '{dst}' with csv\n")
         r = subprocess.run(["psql", conninfo, "-X", "-v", "ON_ERROR_STOP=1"], input=script,
-                           capture_output=True, text=True, env=env, timeout=30)
+                           capture_output=True, text=True, env=env, timeout=120)
         assert r.returncode == 0, r.stderr
         assert "COPY 2" in r.stdout
         with open(dst) as f:

@@ -73,5 +73,5 @@ def test_a_malformed_hba_file_stops_the_server(tmp_path):
         f.write("host all all 127.0.0.1/99 md5\n")
     r = subprocess.run([ROSETTAD, "serve", "--data", data, "--pg-port", str(free_port())] +
                        [a for n in ("mysql", "tds", "drda", "tns", "https", "unified") for a in (f"--{n}-port", "0")],
-                       capture_output=True, text=True, timeout=30)
+                       capture_output=True, text=True, timeout=120)
     assert r.returncode != 0 and "hba.conf:1" in r.stderr

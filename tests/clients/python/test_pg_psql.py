@@ -7,7 +7,7 @@ def psql(server, *args, password="demo", sslmode="require", stdin=None):
     env = dict(os.environ, PGPASSWORD=password, PGCONNECT_TIMEOUT="10")
     conninfo = f"host=127.0.0.1 port={server.pg_port} user=demo dbname=demo sslmode={sslmode} gssencmode=disable"
     return subprocess.run(["psql", conninfo, "-X", "-v", "ON_ERROR_STOP=1", *args],
-                          input=stdin, capture_output=True, text=True, env=env, timeout=30)
+                          input=stdin, capture_output=True, text=True, env=env, timeout=120)
 
 
 def test_psql_connects_over_tls(server):

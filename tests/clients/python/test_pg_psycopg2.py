@@ -18,7 +18,7 @@ def test_seed_dsn_example_prints_one(server):
         f"conn = psycopg2.connect(\"host=127.0.0.1 port={server.pg_port} dbname=demo user=demo password=demo sslmode=require\")\n"
         "cur = conn.cursor(); cur.execute(\"select 1\"); print(cur.fetchone())\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "(1,)"
 

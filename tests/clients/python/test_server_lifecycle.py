@@ -44,7 +44,7 @@ def test_refuses_non_loopback_with_default_password():
                             "--pg-port", str(free_port())] +
                            [a for name in ("mysql", "tds", "drda", "tns", "https", "unified")
                             for a in (f"--{name}-port", "0")],
-                           capture_output=True, text=True, timeout=30)
+                           capture_output=True, text=True, timeout=120)
         assert r.returncode != 0
         assert "default password" in r.stderr
 
@@ -58,7 +58,7 @@ def test_a_second_server_cannot_take_a_port_in_use(server):
                             "--pg-port", str(server.pg_port)] +
                            [a for name in ("mysql", "tds", "drda", "tns", "https", "unified")
                             for a in (f"--{name}-port", "0")],
-                           capture_output=True, text=True, timeout=30)
+                           capture_output=True, text=True, timeout=120)
         assert r.returncode != 0
         assert "Address already in use" in r.stderr
     conn = psycopg2.connect(server.dsn())  # the first server still has its port
@@ -111,7 +111,7 @@ def test_auth_and_idle_timeouts_close_only_their_connections(fresh_server):
     idle = [psycopg2.connect(srv.dsn()) for _ in range(20)]  # logged in: off the tick's pending list
     busy = psycopg2.connect(srv.dsn())  # after the idle ones, whose logins may take seconds under ASan
     busy.cursor().execute("select 1")
-    silent = socket.create_connection(("127.0.0.1", srv.ports["pg"]), timeout=30)
+    silent = socket.create_connection(("127.0.0.1", srv.ports["pg"]), timeout=120)
     assert silent.recv(1) == b""  # closed by the server without a word from us
     deadline = time.time() + 8
     while time.time() < deadline:  # the working session stays open past the idle timeout

@@ -124,13 +124,13 @@ async function startServer({ user = 'demo', password = 'demo', unified = false, 
 }
 
 /**
- * node:test's test() with a 30 s limit per test unless the options give one, so a hung
+ * node:test's test() with a 120 s limit per test unless the options give one, so a hung
  * statement fails its test instead of the whole run (Node 18 has no --test-timeout).
  */
 function timed(test) {
   return (name, opts, fn) => {
     if (typeof opts === 'function') { fn = opts; opts = {}; }
-    return test(name, { timeout: 30000, ...opts }, fn);
+    return test(name, { timeout: 120000, ...opts }, fn);
   };
 }
 

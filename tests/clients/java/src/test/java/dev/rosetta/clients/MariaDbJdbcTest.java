@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
  * the driver substitutes parameters into COM_QUERY text.  A fetch size makes the driver
  * read a result as a stream (Connector/J 3 has no COM_STMT_FETCH cursors).
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MariaDbJdbcTest {
     static Rosettad server;
 

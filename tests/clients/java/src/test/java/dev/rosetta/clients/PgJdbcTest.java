@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * fifth execution of the same PreparedStatement (prepareThreshold), Execute row limits
  * with a fetch size when autocommit is off, and binary results for some types.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PgJdbcTest {
     static Rosettad server;
 
