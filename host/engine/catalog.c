@@ -7,8 +7,9 @@
  * schema per database today, so the qualifier only has to be one of those.
  * pg_catalog's relations are the bare names and information_schema's are
  * information_schema_<name> (catalog_pg.c), as the deparser writes them.
- * Cost: one store statement per lookup (the binder looks each relation up
- * once per statement).
+ * Cost: the store remembers a connection's answers while its schema stays
+ * as it is (engine/sqlite_columns.c); the binder looks each relation up
+ * once per statement.
  */
 #include "engine/catalog.h"
 
@@ -41,57 +42,29 @@ int catalog_columns(void *ctx, const struct ast_name *name, struct arena *a, str
 		return 0; /* another schema: unknown columns, not an error */
 	}
 
-	static const char sql[] = "SELECT name, type FROM pragma_table_info(?1)";
-	struct store_stmt *st = NULL;
-	struct rerr err;
-	size_t used;
 	if (!strncasecmp(table, "pg_", 3) || !strncasecmp(table, "information_schema_", 19)) {
 		/* the store creates its catalogs on a connection's first statement that names one */
 		static const char probe[] = "SELECT 1 FROM temp.pg_namespace";
+		struct store_stmt *st = NULL;
+		struct rerr err;
+		size_t used;
 		if (store_prepare(sc, probe, sizeof(probe) - 1, &st, &used, &err) == 0 && st)
 			store_finalize(st);
-		st = NULL;
 	}
-	if (store_prepare(sc, sql, sizeof(sql) - 1, &st, &used, &err) < 0 || !st)
-		return 0;
-	struct rvalue v = {.kind = RV_TEXT, .p = (const uint8_t *)table, .n = strlen(table)};
-	int n = 0, cap = 0;
-	struct column_desc *out = NULL;
-	if (store_bind(st, 1, &v, &err) == 0) {
-		while (store_step(st, &err) == 1) {
-			struct rvalue colname, decl;
-			store_col_value(st, 0, &colname);
-			store_col_value(st, 1, &decl);
-			if (n == cap) {
-				int nc = cap ? cap * 2 : 16;
-				struct column_desc *c = arena_alloc(a, sizeof(*c) * (size_t)nc);
-				if (n)
-					memcpy(c, out, sizeof(*c) * (size_t)n);
-				out = c;
-				cap = nc;
-			}
-			out[n].name = arena_strndup(a, (const char *)colname.p, colname.n);
-			const char *d = decl.kind == RV_TEXT ? arena_strndup(a, (const char *)decl.p, decl.n) : "";
-			enum rtype t = rtype_from_decl(d, &out[n].typmod);
-			out[n].type = (enum rtype)((int)t & ~RT_ARRAY_OF);
-			out[n].table = NULL;
-			out[n].array = ((int)t & RT_ARRAY_OF) != 0;
-			n++;
-		}
-	}
-	store_finalize(st);
-	if (n == 0) {
-		/* pragma_table_info is empty for a missing relation; sqlite_master says which */
-		static const char q2[] = "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?1 COLLATE NOCASE"
-					 " UNION ALL SELECT 1 FROM sqlite_temp_master WHERE name = ?1 COLLATE NOCASE";
-		int found = 0;
-		if (store_prepare(sc, q2, sizeof(q2) - 1, &st, &used, &err) == 0 && st) {
-			if (store_bind(st, 1, &v, &err) == 0)
-				found = store_step(st, &err) == 1;
-			store_finalize(st);
-		}
-		if (!found)
-			return -1;
+	struct store_column *sc_cols;
+	struct rerr err;
+	int n = store_columns(sc, table, a, &sc_cols, &err);
+	if (n == -1)
+		return -1;
+	if (n < 0)
+		return 0; /* the store failed: unknown columns, as for another schema */
+	struct column_desc *out = n ? arena_alloc(a, sizeof(*out) * (size_t)n) : NULL;
+	for (int i = 0; i < n; i++) {
+		out[i].name = sc_cols[i].name;
+		enum rtype t = rtype_from_decl(sc_cols[i].decl, &out[i].typmod);
+		out[i].type = (enum rtype)((int)t & ~RT_ARRAY_OF);
+		out[i].table = NULL;
+		out[i].array = ((int)t & RT_ARRAY_OF) != 0;
 	}
 	*cols = out;
 	return n;

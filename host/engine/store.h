@@ -29,6 +29,7 @@
  *   store_changes       rows changed by the last finished statement
  *   store_finalize      release a statement
  *   store_exec          run a statement with no result (BEGIN, COMMIT, ...)
+ *   store_columns       the columns of a table or view: names and declared types
  *   store_interrupt     cancel what the connection is running
  *   store_idle          the session is between requests: a backend may lend what it holds to others
  *   store_set_identity  the session's user and database, for SQL functions (current_user, ...)
@@ -44,9 +45,16 @@
 #include "core/error.h"
 #include "engine/types.h"
 
+struct arena;
 struct store;
 struct store_conn;
 struct store_stmt;
+
+/* A relation's column as the store declares it. */
+struct store_column {
+	const char *name;
+	const char *decl; /* the declared type, "" when none */
+};
 
 struct store_ops {
 	const char *name;
@@ -69,6 +77,9 @@ struct store_ops {
 	int64_t (*changes)(struct store_conn *c);
 	void (*finalize)(struct store_stmt *st);
 	int (*exec)(struct store_conn *c, const char *sql, struct rerr *err);
+	/* Column count (allocated in `a`); -1 when no table or view has that name; -2 + err on failure. */
+	int (*columns)(struct store_conn *c, const char *table, struct arena *a, struct store_column **out,
+		       struct rerr *err);
 	void (*interrupt)(struct store_conn *c);
 	void (*idle)(struct store_conn *c);
 	int (*set_identity)(struct store_conn *c, const char *user, const char *database, struct rerr *err);
@@ -131,6 +142,11 @@ static inline int64_t store_changes(struct store_conn *c) { return c->store->ops
 static inline void store_finalize(struct store_stmt *st) { st->conn->store->ops->finalize(st); }
 static inline int store_exec(struct store_conn *c, const char *sql, struct rerr *err)
 { return c->store->ops->exec(c, sql, err); }
+static inline int store_columns(struct store_conn *c, const char *table, struct arena *a,
+				struct store_column **out, struct rerr *err)
+{
+	return c->store->ops->columns(c, table, a, out, err);
+}
 static inline void store_interrupt(struct store_conn *c) { c->store->ops->interrupt(c); }
 static inline void store_idle(struct store_conn *c) { c->store->ops->idle(c); }
 /* rosetta_var(name): a session variable, answered by `get(ctx, name)` (NULL for unknown: SQL NULL). */

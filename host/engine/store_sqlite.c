@@ -47,6 +47,7 @@
 
 #include "core/log.h"
 #include "engine/catalog_pg.h"
+#include "engine/sqlite_columns.h"
 #include "engine/store_wal.h"
 #include "engine/sqlite_funcs.h"
 #include "engine/vector_sqlite.h"
@@ -69,6 +70,7 @@ struct sqlite_db {
 	uint32_t cache_hash[STORE_SQLITE_CACHE];
 	int ncache;
 	struct store_wal_waiter waiter; /* the busy handler's state (store_wal.c) */
+	struct sqlite_columns *columns; /* the binder's column lists (sqlite_columns.c) */
 	struct sqlite_conn *owner;      /* the borrowing session; NULL while idle (store lock) */
 };
 
@@ -106,6 +108,7 @@ struct sqlite_stmt {
 	sqlite3_stmt *st;
 	int has_row;
 	int cacheable;  /* its text is its whole key: back to the cache when finalized */
+	int ddl;        /* creates, alters or drops a schema object (never cached) */
 	uint32_t hash;
 };
 
@@ -243,6 +246,7 @@ static void store_sqlite_db_close(struct sqlite_db *d)
 {
 	for (int i = 0; i < d->ncache; i++)
 		sqlite3_finalize(d->cache[i]);
+	sqlite_columns_free(d->columns);
 	sqlite3_close_v2(d->db);
 	free(d);
 }
@@ -251,8 +255,10 @@ static void store_sqlite_db_close(struct sqlite_db *d)
 static sqlite3_stmt *store_sqlite_cache_take(struct sqlite_db *d, const char *sql, size_t len, uint32_t hash)
 {
 	for (int i = d->ncache - 1; i >= 0; i--) {
+		if (d->cache_hash[i] != hash)
+			continue;
 		const char *text = sqlite3_sql(d->cache[i]);
-		if (d->cache_hash[i] == hash && strlen(text) == len && !memcmp(text, sql, len)) {
+		if (strlen(text) == len && !memcmp(text, sql, len)) {
 			sqlite3_stmt *st = d->cache[i];
 			memmove(&d->cache[i], &d->cache[i + 1], sizeof(d->cache[0]) * (size_t)(d->ncache - i - 1));
 			memmove(&d->cache_hash[i], &d->cache_hash[i + 1], sizeof(d->cache_hash[0]) * (size_t)(d->ncache - i - 1));
@@ -432,6 +438,11 @@ static int store_sqlite_db_open(const char *path, struct sqlite_db **out, struct
 		return -1;
 	}
 	store_sqlite_register_session_functions(d->db, d);
+	if (!(d->columns = sqlite_columns_new(d->db))) {
+		sqlite3_close_v2(d->db);
+		free(d);
+		return rerr_set(err, ERR_INTERNAL, "out of memory");
+	}
 	d->waiter.wal = store_wal_for(path);
 	d->waiter.timeout_ms = STORE_SQLITE_BUSY_MS;
 	sqlite3_busy_handler(d->db, store_wal_busy, &d->waiter);
@@ -597,11 +608,12 @@ static int store_sqlite_prepare(struct store_conn *base, const char *sql, size_t
 	if (store_sqlite_acquire(c, err) < 0)
 		return -1;
 	sqlite3 *db = c->held->db;
-	int cacheable = len <= STORE_SQLITE_CACHE_TEXT;
+	int cacheable = len <= STORE_SQLITE_CACHE_TEXT, ddl = 0;
 	uint32_t hash = cacheable ? store_sqlite_hash(sql, len) : 0;
 	if (cacheable && (st = store_sqlite_cache_take(c->held, sql, len, hash))) {
 		*used = len;
 	} else {
+		unsigned ddl_before = sqlite_columns_ddl_count(c->held->columns);
 		unsigned flags = cacheable ? SQLITE_PREPARE_PERSISTENT : 0;
 		int rc = sqlite3_prepare_v3(db, sql, (int)len, flags, &st, &tail);
 		if (rc != SQLITE_OK) {
@@ -618,6 +630,8 @@ static int store_sqlite_prepare(struct store_conn *base, const char *sql, size_t
 			c->pinned = 1;
 			cacheable = 0;
 		}
+		ddl = sqlite_columns_ddl_count(c->held->columns) != ddl_before;
+		cacheable = cacheable && !ddl;
 	}
 	if (!st) { /* only white space or comments */
 		*out = NULL;
@@ -631,6 +645,7 @@ static int store_sqlite_prepare(struct store_conn *base, const char *sql, size_t
 	s->base.conn = base;
 	s->st = st;
 	s->cacheable = cacheable;
+	s->ddl = ddl;
 	s->hash = hash;
 	c->nstmts++;
 	*out = &s->base;
@@ -640,6 +655,8 @@ static int store_sqlite_prepare(struct store_conn *base, const char *sql, size_t
 static int store_sqlite_step(struct store_stmt *base, struct rerr *err)
 {
 	struct sqlite_stmt *s = (struct sqlite_stmt *)base;
+	if (s->ddl)
+		sqlite_columns_ddl_ran(((struct sqlite_conn *)base->conn)->held->columns);
 	int rc = sqlite3_step(s->st);
 	if (rc == SQLITE_ROW) {
 		s->has_row = 1;
@@ -832,6 +849,15 @@ static int store_sqlite_exec(struct store_conn *base, const char *sql, struct re
 	return rc == SQLITE_OK ? 0 : store_sqlite_error(db, rc, err);
 }
 
+static int store_sqlite_columns(struct store_conn *base, const char *table, struct arena *a,
+				struct store_column **out, struct rerr *err)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)base;
+	if (store_sqlite_acquire(c, err) < 0)
+		return -2;
+	return sqlite_columns_get(c->held->columns, table, a, out);
+}
+
 /*
  * The session-specific SQL functions, registered once per SQLite connection
  * (user data: the struct sqlite_db) and answering for the session that
@@ -989,6 +1015,7 @@ static const struct store_ops store_sqlite_ops = {
 	.changes = store_sqlite_changes,
 	.finalize = store_sqlite_finalize,
 	.exec = store_sqlite_exec,
+	.columns = store_sqlite_columns,
 	.interrupt = store_sqlite_interrupt,
 	.idle = store_sqlite_idle,
 	.set_identity = store_sqlite_set_identity,
