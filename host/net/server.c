@@ -507,12 +507,15 @@ static int sconn_read(struct sconn *s)
 	uint8_t chunk[SCONN_READ_CHUNK];
 	while (total < SCONN_READ_BUDGET) {
 		ssize_t n;
+		size_t want;
 		if (s->c.tls) {
-			n = recv(s->io.fd, chunk, sizeof(chunk), 0);
+			want = sizeof(chunk);
+			n = recv(s->io.fd, chunk, want, 0);
 		} else {
 			buf_compact(&s->c.in);
 			buf_reserve(&s->c.in, SCONN_READ_CHUNK);
-			n = recv(s->io.fd, s->c.in.data + s->c.in.len, s->c.in.cap - s->c.in.len, 0);
+			want = s->c.in.cap - s->c.in.len;
+			n = recv(s->io.fd, s->c.in.data + s->c.in.len, want, 0);
 		}
 		if (n == 0)
 			return -1;
@@ -533,6 +536,11 @@ static int sconn_read(struct sconn *s)
 		} else {
 			s->c.in.len += (size_t)n;
 		}
+		/* A short read drained the socket: the loop's epoll and the linger's ppoll are
+		 * level-triggered, so what arrives later is heard there, and one recv() per
+		 * request is saved (the one that would only say EAGAIN). */
+		if ((size_t)n < want)
+			break;
 	}
 	s->active_ms = server_now_ms();
 	return 0;
