@@ -32,7 +32,7 @@
 
 struct sqlite_columns;
 
-/* NULL when out of memory (the connection then works uncached). */
+/* NULL when out of memory (the store then refuses to open the connection). */
 struct sqlite_columns *sqlite_columns_new(sqlite3 *db);
 /* Before sqlite3_close. */
 void sqlite_columns_free(struct sqlite_columns *cc);
